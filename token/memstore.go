@@ -1,0 +1,149 @@
+package token
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// MemoryStore is an in-memory Store for tests and small single-process
+// programs. It is safe for concurrent use; its records are gone when the
+// process exits. Use token/sqlstore to keep them.
+type MemoryStore struct {
+	mu       sync.Mutex
+	records  map[Hash]*Record
+	families map[string][]Hash
+}
+
+var (
+	_ Store  = (*MemoryStore)(nil)
+	_ Purger = (*MemoryStore)(nil)
+)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{records: make(map[Hash]*Record), families: make(map[string][]Hash)}
+}
+
+// copyRecord keeps callers from mutating what the store holds.
+func copyRecord(r *Record) *Record {
+	c := *r
+	c.Info = *r.Info.Clone()
+	if r.Code != nil {
+		cg := *r.Code
+		c.Code = &cg
+	}
+	return &c
+}
+
+// Put implements Recorder.
+func (s *MemoryStore) Put(_ context.Context, r *Record) error {
+	c := copyRecord(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.records[r.Key]; ok && old.Revoked() {
+		c.RevokedAt = old.RevokedAt // a tombstone outlives a late Put
+	}
+	s.records[r.Key] = c
+	if r.Family != "" {
+		s.families[r.Family] = append(s.families[r.Family], r.Key)
+	}
+	return nil
+}
+
+// Get implements Recorder.
+func (s *MemoryStore) Get(_ context.Context, key Hash) (*Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.records[key]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return copyRecord(r), nil
+}
+
+// Take implements Taker.
+func (s *MemoryStore) Take(_ context.Context, key Hash, at time.Time) (*Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.records[key]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	if !r.TakenAt.IsZero() {
+		return copyRecord(r), ErrTaken
+	}
+	r.TakenAt = at
+	return copyRecord(r), nil
+}
+
+// Revoke implements Revoker.
+func (s *MemoryStore) Revoke(_ context.Context, key Hash, until time.Time) error {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.records[key]; ok {
+		if !r.Revoked() {
+			r.RevokedAt = now
+		}
+		return nil
+	}
+	s.records[key] = &Record{Key: key, Kind: KindAccess, Info: Info{ExpiresAt: until}, RevokedAt: now}
+	return nil
+}
+
+// RevokeFamily implements Revoker.
+func (s *MemoryStore) RevokeFamily(_ context.Context, family string) error {
+	if family == "" {
+		return nil
+	}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.families[family] {
+		if r, ok := s.records[k]; ok && !r.Revoked() {
+			r.RevokedAt = now
+		}
+	}
+	return nil
+}
+
+// RevokeBefore implements Revoker.
+func (s *MemoryStore) RevokeBefore(_ context.Context, me, clientID string, t time.Time) error {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range s.records {
+		if r.Info.Me == me && r.Info.ClientID == clientID && r.Info.IssuedAt.Before(t) && !r.Revoked() {
+			r.RevokedAt = now
+		}
+	}
+	return nil
+}
+
+// Purge implements Purger: it drops records that expired before now.
+func (s *MemoryStore) Purge(_ context.Context, now time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, r := range s.records {
+		if !r.Info.ExpiresAt.IsZero() && r.Info.ExpiresAt.Before(now) {
+			delete(s.records, k)
+			n++
+		}
+	}
+	for f, keys := range s.families {
+		kept := keys[:0]
+		for _, k := range keys {
+			if _, ok := s.records[k]; ok {
+				kept = append(kept, k)
+			}
+		}
+		if len(kept) == 0 {
+			delete(s.families, f)
+		} else {
+			s.families[f] = kept
+		}
+	}
+	return n, nil
+}
