@@ -13,6 +13,7 @@ type MemoryStore struct {
 	mu       sync.Mutex
 	records  map[Hash]*Record
 	families map[string][]Hash
+	revoked  map[string]time.Time // revoked families, so late members are born revoked
 }
 
 var (
@@ -22,7 +23,7 @@ var (
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{records: make(map[Hash]*Record), families: make(map[string][]Hash)}
+	return &MemoryStore{records: make(map[Hash]*Record), families: make(map[string][]Hash), revoked: make(map[string]time.Time)}
 }
 
 // copyRecord keeps callers from mutating what the store holds.
@@ -43,6 +44,9 @@ func (s *MemoryStore) Put(_ context.Context, r *Record) error {
 	defer s.mu.Unlock()
 	if old, ok := s.records[r.Key]; ok && old.Revoked() {
 		c.RevokedAt = old.RevokedAt // a tombstone outlives a late Put
+	}
+	if at, ok := s.revoked[r.Family]; ok && c.RevokedAt.IsZero() {
+		c.RevokedAt = at
 	}
 	s.records[r.Key] = c
 	if r.Family != "" {
@@ -100,6 +104,9 @@ func (s *MemoryStore) RevokeFamily(_ context.Context, family string) error {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, ok := s.revoked[family]; !ok {
+		s.revoked[family] = now
+	}
 	for _, k := range s.families[family] {
 		if r, ok := s.records[k]; ok && !r.Revoked() {
 			r.RevokedAt = now
@@ -141,8 +148,14 @@ func (s *MemoryStore) Purge(_ context.Context, now time.Time) (int, error) {
 		}
 		if len(kept) == 0 {
 			delete(s.families, f)
+			delete(s.revoked, f)
 		} else {
 			s.families[f] = kept
+		}
+	}
+	for f := range s.revoked {
+		if len(s.families[f]) == 0 {
+			delete(s.revoked, f)
 		}
 	}
 	return n, nil

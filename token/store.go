@@ -90,7 +90,9 @@ type Revoker interface {
 	// self-encoded token issued without a record) it keeps a revoked
 	// tombstone until the given time, the token's own expiry.
 	Revoke(ctx context.Context, key Hash, until time.Time) error
-	// RevokeFamily revokes every record of the family.
+	// RevokeFamily revokes every record of the family, including records
+	// Put into it afterwards (a replay that overtakes the legitimate
+	// redemption still revokes what that redemption issues).
 	RevokeFamily(ctx context.Context, family string) error
 	// RevokeBefore revokes every record for (me, clientID) issued before t:
 	// a user's "log out everywhere" for one client.
