@@ -1,0 +1,53 @@
+package token_test
+
+import (
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// race fires n identical requests at once and counts the outcomes.
+func race(f *fixture, n int, form url.Values) (ok int, errs map[string]int) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs = map[string]int{}
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			w := f.post(form)
+			mu.Lock()
+			defer mu.Unlock()
+			if w.Code == 200 {
+				ok++
+				return
+			}
+			errs[body(f.t, w)["error"].(string)]++
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return ok, errs
+}
+
+// SEC-03, EDGE-17: 100 concurrent redemptions of one code, one winner.
+func TestCodeRedemptionRace(t *testing.T) {
+	f := newFixture(t)
+	ok, errs := race(f, 100, redeemForm(f.mint()))
+	require.Equal(t, 1, ok)
+	assert.Equal(t, map[string]int{"invalid_grant": 99}, errs)
+}
+
+// SEC-03, EDGE-17: 100 concurrent refreshes with one token, one winner.
+func TestRefreshRace(t *testing.T) {
+	f := newFixture(t)
+	rt := f.redeem()["refresh_token"].(string)
+	ok, errs := race(f, 100, refreshForm(rt))
+	require.Equal(t, 1, ok)
+	assert.Equal(t, map[string]int{"invalid_grant": 99}, errs)
+}
