@@ -38,7 +38,9 @@ type Error struct {
 }
 
 // ErrInvalidRequest returns an invalid_request error (400).
-func ErrInvalidRequest(desc string) *Error { return &Error{Code: CodeInvalidRequest, Description: desc} }
+func ErrInvalidRequest(desc string) *Error {
+	return &Error{Code: CodeInvalidRequest, Description: desc}
+}
 
 // ErrInvalidGrant returns an invalid_grant error (400).
 func ErrInvalidGrant(desc string) *Error { return &Error{Code: CodeInvalidGrant, Description: desc} }
@@ -198,4 +200,3 @@ func Quote(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
-

@@ -83,7 +83,6 @@ func (s *Secret) Match(secret string) bool {
 	return subtle.ConstantTimeCompare(got, s.sum) == 1
 }
 
-
 // String encodes the hash for storage: "sha256$<sum>" or
 // "pbkdf2-sha256$<iter>$<salt>$<sum>", base64url without padding.
 func (s *Secret) String() string {
