@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/lestrrat-go/jwx/v2 v2.1.7
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/net v0.62.0
 	golang.org/x/oauth2 v0.37.0
 )
 
