@@ -263,14 +263,22 @@ func jsonString(v string) (string, error) {
 	if len(v) < 2 || v[0] != '"' {
 		return "", malformed("claim is not a string")
 	}
-	if strings.IndexByte(v, '\\') < 0 {
-		return v[1 : len(v)-1], nil
-	}
-	var s string
-	if err := json.Unmarshal([]byte(v), &s); err != nil {
+	s, ok := unquote(v)
+	if !ok {
 		return "", malformed("claim is not a string")
 	}
 	return s, nil
+}
+
+// unquote returns the content of the JSON string q; without escapes, a
+// substring of q.
+func unquote(q string) (string, bool) {
+	if strings.IndexByte(q, '\\') < 0 {
+		return q[1 : len(q)-1], true
+	}
+	var s string
+	err := json.Unmarshal([]byte(q), &s)
+	return s, err == nil
 }
 
 // jsonAudience reads aud: one non-empty string, or an array of them
@@ -365,9 +373,8 @@ func (it *objIter) next() (name, val string, more bool, err error) {
 	i = skipSpace(d, ke)
 	i = skipSpace(d, i+1) // the ':'
 	it.valStart, it.pos = i, endValue(d, i)
-	if strings.IndexByte(key, '\\') < 0 {
-		name = key[1 : len(key)-1]
-	} else if json.Unmarshal(d[ks:ke], &name) != nil {
+	name, ok := unquote(key)
+	if !ok {
 		return "", "", false, malformed("bad member name")
 	}
 	return name, it.s[it.valStart:it.pos], true, nil

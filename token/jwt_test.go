@@ -38,6 +38,8 @@ const (
 // jwtT0 is the fixed clock of the JWT tests; tokens expire an hour later.
 var jwtT0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
+func jwtNow() time.Time { return jwtT0 }
+
 const jwtExpJSON = `"exp":1795352400`
 
 // jwtRSAKey is generated once: 2048-bit generation is slow under -race.
