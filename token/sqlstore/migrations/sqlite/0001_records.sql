@@ -1,0 +1,24 @@
+-- Records of tokens and codes, keyed by the SHA-256 of the token string:
+-- the token itself is never stored. Times are unix microseconds (UTC);
+-- NULL is the zero time: no expiry, not taken, not revoked.
+CREATE TABLE tokenkit_records (
+	hash       BLOB    NOT NULL PRIMARY KEY CHECK (length(hash) = 32),
+	kind       INTEGER NOT NULL,
+	family     TEXT    NOT NULL DEFAULT '',
+	me         TEXT    NOT NULL DEFAULT '',
+	client_id  TEXT    NOT NULL DEFAULT '',
+	issued_at  INTEGER,
+	expires_at INTEGER,
+	taken_at   INTEGER,
+	revoked_at INTEGER,
+	info       TEXT    NOT NULL
+) WITHOUT ROWID;
+
+-- RevokeFamily.
+CREATE INDEX tokenkit_records_family ON tokenkit_records (family);
+
+-- RevokeBefore.
+CREATE INDEX tokenkit_records_me_client ON tokenkit_records (me, client_id, issued_at);
+
+-- Purge.
+CREATE INDEX tokenkit_records_expires ON tokenkit_records (expires_at);
