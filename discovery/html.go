@@ -1,0 +1,74 @@
+package discovery
+
+import (
+	"bytes"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// maxTokenBytes caps the tokenizer's buffer, hence a single tag or text
+// run; a longer one ends the scan (links after it are ignored).
+const maxTokenBytes = 256 << 10
+
+// htmlLinks reads <link rel href> elements from an HTML document with the
+// HTML5 tokenizer, in document order, calling found for each until it
+// returns false. Comments, the raw text of <script>, <style> and the like,
+// and the content of <template> are not markup, so links there are not
+// seen (EDGE-33). Relation types are lowercased (rel is a space-separated,
+// case-insensitive set, HTML §4.6.7).
+func htmlLinks(r io.Reader, found func(link) bool) {
+	z := html.NewTokenizer(r)
+	z.SetMaxBuf(maxTokenBytes)
+	template := 0
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+		default:
+			continue
+		}
+		name, hasAttr := z.TagName()
+		switch atom.Lookup(name) {
+		case atom.Template:
+			if tt == html.StartTagToken {
+				template++
+			} else if tt == html.EndTagToken && template > 0 {
+				template--
+			}
+			continue
+		case atom.Link:
+		default:
+			continue
+		}
+		if tt == html.EndTagToken || template > 0 || !hasAttr {
+			continue
+		}
+		var l link
+		var rel []byte
+		sawRel, sawHref := false, false
+		for more := true; more; {
+			var key, val []byte
+			key, val, more = z.TagAttr()
+			switch {
+			case string(key) == "rel" && !sawRel:
+				rel, sawRel = val, true
+			case string(key) == "href" && !sawHref:
+				l.href, sawHref = strings.TrimSpace(string(val)), true
+			}
+		}
+		if !sawRel || !sawHref {
+			continue
+		}
+		for _, r := range bytes.Fields(rel) {
+			l.rels = append(l.rels, strings.ToLower(string(r)))
+		}
+		if len(l.rels) > 0 && !found(l) {
+			return
+		}
+	}
+}
