@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -70,8 +69,7 @@ func ParseForm(w http.ResponseWriter, r *http.Request) (*Form, error) {
 	if f, ok := r.Context().Value(formKey{}).(*Form); ok {
 		return f, nil
 	}
-	ct := r.Header.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/x-www-form-urlencoded" {
+	if !isFormType(r.Header.Get("Content-Type")) {
 		return nil, ErrInvalidRequest("content type must be application/x-www-form-urlencoded")
 	}
 	if r.ContentLength > MaxFormBytes {
@@ -88,6 +86,15 @@ func ParseForm(w http.ResponseWriter, r *http.Request) (*Form, error) {
 // handler r is passed on to.
 func WithForm(r *http.Request, f *Form) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), formKey{}, f))
+}
+
+// isFormType reports whether a Content-Type names
+// application/x-www-form-urlencoded. Parameters are ignored: the body is
+// decoded as UTF-8 whatever charset it claims, and refused if it is not
+// (EDGE-06).
+func isFormType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
 }
 
 func errTooLarge() *Error {

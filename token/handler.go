@@ -263,6 +263,9 @@ func (h *Handler) mint(ctx context.Context, req *Request, res *Result) (*respons
 	if event == "" {
 		event = "issued"
 	}
+	if !h.log.Enabled(ctx, slog.LevelInfo) {
+		return out, nil
+	}
 	h.log.LogAttrs(ctx, slog.LevelInfo, "token: "+event,
 		slog.String("grant_type", req.Form.Get("grant_type")),
 		slog.String("client_id", info.ClientID),
@@ -284,10 +287,4 @@ func familyTag(f string) string {
 
 // randomID returns a 128-bit random identifier (jti, family), 22 base64url
 // characters.
-func randomID(rnd io.Reader) (string, error) {
-	s, err := randomString(rnd)
-	if err != nil {
-		return "", err
-	}
-	return s[:22], nil
-}
+func randomID(rnd io.Reader) (string, error) { return randomEncoded(rnd, 16) }

@@ -86,6 +86,12 @@ func (i *Info) HasAudience(aud string) bool {
 // Clone returns a deep copy, so a grant can adjust what it issues without
 // touching the record it came from.
 func (i *Info) Clone() *Info {
+	c := i.clone()
+	return &c
+}
+
+// clone is Clone by value, sparing the allocation of the copy itself.
+func (i *Info) clone() Info {
 	c := *i
 	c.Scope = append(Scope(nil), i.Scope...)
 	c.Audience = append([]string(nil), i.Audience...)
@@ -97,7 +103,7 @@ func (i *Info) Clone() *Info {
 			c.Extra[k] = v
 		}
 	}
-	return &c
+	return c
 }
 
 func (a *Actor) clone() *Actor {

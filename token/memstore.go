@@ -29,7 +29,7 @@ func NewMemoryStore() *MemoryStore {
 // copyRecord keeps callers from mutating what the store holds.
 func copyRecord(r *Record) *Record {
 	c := *r
-	c.Info = *r.Info.Clone()
+	c.Info = r.Info.clone()
 	if r.Code != nil {
 		cg := *r.Code
 		c.Code = &cg

@@ -121,11 +121,20 @@ func ParseSecret(encoded string) (*Secret, error) {
 // base64url characters: the form of every opaque token, code and
 // generated secret (RFC 6749 §10.10 asks for at most 2^-128 odds).
 func randomString(rnd io.Reader) (string, error) {
+	return randomEncoded(rnd, 32)
+}
+
+// randomEncoded reads n ≤ 32 random bytes and encodes them base64url
+// without padding, allocating only the result.
+func randomEncoded(rnd io.Reader, n int) (string, error) {
 	var b [32]byte
 	if rnd == nil {
-		rand.Read(b[:]) // never fails (Go 1.24+)
-	} else if _, err := io.ReadFull(rnd, b[:]); err != nil {
+		rand.Read(b[:n]) // never fails (Go 1.24+)
+	} else if _, err := io.ReadFull(rnd, b[:n]); err != nil {
 		return "", fmt.Errorf("token: reading randomness: %w", err)
 	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+	var out [43]byte
+	enc := base64.RawURLEncoding
+	enc.Encode(out[:], b[:n])
+	return string(out[:enc.EncodedLen(n)]), nil
 }

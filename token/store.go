@@ -21,7 +21,16 @@ var (
 type Hash [sha256.Size]byte
 
 // HashToken returns the key for a token, code or refresh token string.
-func HashToken(s string) Hash { return sha256.Sum256([]byte(s)) }
+func HashToken(s string) Hash {
+	// Tokens are short: hash them from a stack copy rather than a heap
+	// conversion, as this runs on every request.
+	var buf [128]byte
+	if len(s) <= len(buf) {
+		n := copy(buf[:], s)
+		return sha256.Sum256(buf[:n])
+	}
+	return sha256.Sum256([]byte(s))
+}
 
 // Kind says what a record stands for.
 type Kind uint8
