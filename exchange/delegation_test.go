@@ -1,0 +1,188 @@
+package exchange_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tokenkit/tokenkit/exchange"
+	"github.com/tokenkit/tokenkit/token"
+)
+
+// allowAll is a policy for tests about what the grant enforces on its
+// own, whatever the policy says.
+var allowAll = exchange.PolicyFunc(func(_ context.Context, r *exchange.Request) (*exchange.Decision, error) {
+	return r.Allow(), nil
+})
+
+// everyone is the audience of a user token every test client may
+// exchange under DefaultPolicy.
+var everyone = func(i *token.Info) { i.Audience = []string{"api1", "api2", "agent-a", "agent-b"} }
+
+func actorClaims(t *testing.T, at string) map[string]any {
+	t.Helper()
+	act, ok := claims(t, at)["act"].(map[string]any)
+	require.True(t, ok, "no act claim")
+	return act
+}
+
+// TX-10: delegation with an actor token, a second hop nesting the first,
+// and act never carrying exp, nbf or aud (RFC 8693 §4.1).
+func TestExchangeDelegationChain(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	user := f.userToken(everyone)
+
+	// Hop 1: api1 acts, proving it with its own token.
+	hop1 := f.exchange(exchangeForm(user, "actor_token", f.clientToken("api1", "api1-secret"), "actor_token_type", ttAT), api1)
+	at1 := hop1["access_token"].(string)
+	info, err := f.jwt.Verify(ctx, at1)
+	require.NoError(t, err)
+	assert.Equal(t, &token.Actor{Subject: "api1", ClientID: "api1"}, info.Actor)
+	assert.Equal(t, map[string]any{"sub": "api1", "client_id": "api1"}, actorClaims(t, at1))
+
+	// Hop 2: api2 exchanges api1's token; the chain nests.
+	at2 := f.exchange(exchangeForm(at1, "actor_token", f.clientToken("api2", "api2-secret"), "actor_token_type", ttAT),
+		basic("api2", "api2-secret"))["access_token"].(string)
+	info, err = f.jwt.Verify(ctx, at2)
+	require.NoError(t, err)
+	assert.Equal(t, me, info.Subject)
+	assert.Equal(t, "api2", info.ClientID)
+	assert.Equal(t, &token.Actor{Subject: "api2", ClientID: "api2", Actor: &token.Actor{Subject: "api1", ClientID: "api1"}}, info.Actor)
+	assert.Equal(t, map[string]any{"sub": "api2", "client_id": "api2",
+		"act": map[string]any{"sub": "api1", "client_id": "api1"}}, actorClaims(t, at2))
+
+	// Hop 3 without an actor token: the client is the actor.
+	at3 := f.exchange(exchangeForm(at2), basic("agent-a", "a-secret"))["access_token"].(string)
+	info, err = f.jwt.Verify(ctx, at3)
+	require.NoError(t, err)
+	assert.Equal(t, 3, info.Actor.Depth())
+	assert.Equal(t, "agent-a", info.Actor.Subject)
+	assert.Equal(t, "api2", info.Actor.Actor.Subject)
+
+	// The same actor exchanging again does not grow the chain.
+	at4 := f.exchange(exchangeForm(at3, "scope", "create"), basic("agent-a", "a-secret"))["access_token"].(string)
+	info, err = f.jwt.Verify(ctx, at4)
+	require.NoError(t, err)
+	assert.Equal(t, 3, info.Actor.Depth())
+	assert.Equal(t, token.Scope{"create"}, info.Scope)
+}
+
+// The act chain is bounded (Config.MaxActDepth), on what the grant issues
+// and on what it accepts.
+func TestExchangeChainDepth(t *testing.T) {
+	f := newFixture(t, func(_ *token.Config, x *exchange.Config) { x.MaxActDepth = 2 })
+	at1 := f.exchange(exchangeForm(f.userToken(everyone)), api1)["access_token"].(string)
+	at2 := f.exchange(exchangeForm(at1), basic("api2", "api2-secret"))["access_token"].(string)
+	requireError(t, f.post(exchangeForm(at2), basic("agent-a", "a-secret")), http.StatusBadRequest, "invalid_request")
+	// api2, already the outermost actor, may still narrow its own token.
+	f.exchange(exchangeForm(at2, "scope", "update"), basic("api2", "api2-secret"))
+
+	deep := &token.Actor{Subject: "x"}
+	for range 5 {
+		deep = &token.Actor{Subject: "x", Actor: deep}
+	}
+	g := newFixture(t)
+	sub := g.userToken(func(i *token.Info) { i.Actor = deep })
+	requireError(t, g.post(exchangeForm(sub), api1), http.StatusBadRequest, "invalid_request")
+}
+
+// Impersonation only when the policy says so; the subject's own chain is
+// kept.
+func TestExchangeImpersonation(t *testing.T) {
+	f := newFixture(t, withPolicy(exchange.PolicyFunc(func(_ context.Context, r *exchange.Request) (*exchange.Decision, error) {
+		d := r.Allow()
+		d.Impersonate = true
+		return d, nil
+	})))
+	at := f.exchange(exchangeForm(f.userToken()), api1)["access_token"].(string)
+	assert.NotContains(t, claims(t, at), "act")
+
+	prior := &token.Actor{Subject: "gateway"}
+	at = f.exchange(exchangeForm(f.userToken(func(i *token.Info) { i.Actor = prior })), api1)["access_token"].(string)
+	info, err := f.jwt.Verify(context.Background(), at)
+	require.NoError(t, err)
+	assert.Equal(t, prior, info.Actor)
+}
+
+// TX-11: may_act is honoured (RFC 8693 §4.4).
+func TestExchangeMayAct(t *testing.T) {
+	f := newFixture(t)
+	sub := f.userToken(everyone, func(i *token.Info) { i.MayAct = &token.Actor{Subject: "agent-a"} })
+	actorA := f.clientToken("agent-a", "a-secret")
+	actorB := f.clientToken("agent-b", "b-secret")
+	tests := []struct {
+		name, client, secret, actor string
+		ok                          bool
+	}{
+		{"TX-11 actor not named", "agent-b", "b-secret", actorB, false},
+		{"TX-11 client not named", "agent-b", "b-secret", "", false},
+		{"TX-11 client named, actor not", "agent-a", "a-secret", actorB, false},
+		{"actor named", "agent-a", "a-secret", actorA, true},
+		{"client named", "agent-a", "a-secret", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := exchangeForm(sub)
+			if tt.actor != "" {
+				form = exchangeForm(sub, "actor_token", tt.actor, "actor_token_type", ttAT)
+			}
+			w := f.post(form, basic(tt.client, tt.secret))
+			if !tt.ok {
+				requireError(t, w, http.StatusBadRequest, "invalid_request")
+				return
+			}
+			requireSuccess(t, w)
+		})
+	}
+
+	// may_act naming a client_id and an issuer must match on both.
+	g := newFixture(t, withPolicy(allowAll))
+	for _, tt := range []struct {
+		may *token.Actor
+		ok  bool
+	}{
+		{&token.Actor{ClientID: "api1"}, true},
+		{&token.Actor{ClientID: "api2"}, false},
+		{&token.Actor{ClientID: "api1", Issuer: "https://other.test/"}, false},
+		{&token.Actor{}, false}, // names nobody
+	} {
+		w := g.post(exchangeForm(g.userToken(func(i *token.Info) { i.MayAct = tt.may })), api1)
+		if tt.ok {
+			requireSuccess(t, w)
+		} else {
+			requireError(t, w, http.StatusBadRequest, "invalid_request")
+		}
+	}
+}
+
+// Issuers put may_act into the tokens their other grants mint with
+// MayAct, and into exchanged tokens with Decision.MayAct.
+func TestMayActIssued(t *testing.T) {
+	f := newFixture(t, func(tc *token.Config, x *exchange.Config) {
+		tc.Grants = []token.Grant{exchange.MayAct{
+			Next: token.ClientCredentials{},
+			Actor: func(_ context.Context, req *token.Request, _ *token.Info) *token.Actor {
+				return &token.Actor{ClientID: "api1"}
+			},
+		}}
+		x.Policy = exchange.PolicyFunc(func(_ context.Context, r *exchange.Request) (*exchange.Decision, error) {
+			d := r.Allow()
+			d.MayAct = &token.Actor{ClientID: "api2"}
+			return d, nil
+		})
+	})
+	assert.Contains(t, f.h.GrantTypes(), token.GrantClientCredentials)
+
+	svc := f.clientToken("agent-a", "a-secret")
+	assert.Equal(t, map[string]any{"client_id": "api1"}, claims(t, svc)["may_act"])
+	requireError(t, f.post(exchangeForm(svc), basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
+
+	at := f.exchange(exchangeForm(svc), api1)["access_token"].(string)
+	assert.Equal(t, map[string]any{"client_id": "api2"}, claims(t, at)["may_act"])
+	requireError(t, f.post(exchangeForm(at), basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
+	f.exchange(exchangeForm(at), basic("api2", "api2-secret"))
+}
