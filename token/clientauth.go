@@ -42,6 +42,9 @@ type Authenticator struct {
 	// Realm names the protection space in the Basic challenge sent with
 	// invalid_client (RFC 6749 §5.2). Empty means "token".
 	Realm string
+	// Limit throttles repeated failures per client id; nil means none.
+	// NewHandler sets a default one.
+	Limit *FailureLimit
 }
 
 func (a *Authenticator) realm() string {
@@ -153,6 +156,22 @@ func (a *Authenticator) basic(ctx context.Context, cred string, f *Form) (*Clien
 // check looks id up and matches secret against its hash. An unknown id
 // costs a hash too, so timing does not tell which ids exist.
 func (a *Authenticator) check(ctx context.Context, id, secret string) (*Client, error) {
+	if wait := a.Limit.blocked(id); wait > 0 {
+		return nil, errThrottled(wait)
+	}
+	c, err := a.check1(ctx, id, secret)
+	if err == nil || isInvalidClient(err) {
+		a.Limit.record(id, err == nil)
+	}
+	return c, err
+}
+
+func isInvalidClient(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Code == CodeInvalidClient
+}
+
+func (a *Authenticator) check1(ctx context.Context, id, secret string) (*Client, error) {
 	c, err := a.Clients.Client(ctx, id)
 	if err != nil {
 		if !errors.Is(err, ErrUnknownClient) {

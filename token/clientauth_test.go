@@ -1,11 +1,15 @@
 package token_test
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,4 +170,44 @@ func newPost(target, body string) *http.Request {
 	r, _ := http.NewRequest(http.MethodPost, "http://as.test"+target, strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return r
+}
+
+// ERR-09: repeated failures lock the client id out for the window, good
+// credentials included, and it recovers afterwards.
+func TestFailureLimit(t *testing.T) {
+	f := newFixture(t)
+	for range 10 {
+		requireError(t, f.post(ccForm(), "Authorization", basic("svc", "guess")), 401, "invalid_client")
+	}
+	w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"))
+	requireError(t, w, 429, "invalid_client")
+	assert.Equal(t, "61", w.Header().Get("Retry-After"))
+	// Other clients are unaffected.
+	require.Equal(t, 200, f.post(ccForm("client_id", "svc2", "client_secret", "other")).Code)
+	f.clock.Advance(time.Minute)
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+	// A success clears the count.
+	for range 9 {
+		f.post(ccForm(), "Authorization", basic("svc", "guess"))
+	}
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+	for range 9 {
+		f.post(ccForm(), "Authorization", basic("svc", "guess"))
+	}
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+}
+
+// The limit's memory stays bounded under invented ids.
+func TestFailureLimitBounded(t *testing.T) {
+	c := newClock()
+	l := &token.FailureLimit{MaxIDs: 100, Now: c.Now}
+	a := &token.Authenticator{Clients: token.NewMemoryClients(), Limit: l}
+	for i := range 1000 {
+		r := newPost("/token", "")
+		r.SetBasicAuth("id"+strconv.Itoa(i), "x")
+		f, _ := token.ParseForm(httptest.NewRecorder(), r)
+		_, err := a.Authenticate(context.Background(), r, f)
+		require.Error(t, err)
+	}
+	assert.LessOrEqual(t, l.Tracked(), 100)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -35,6 +36,9 @@ type Error struct {
 	// Challenge is the WWW-Authenticate value sent with a 401 or 403
 	// (e.g. `Basic realm="token"`). Empty means none.
 	Challenge string
+	// RetryAfter is the Retry-After value, in seconds, sent with a 429 or
+	// 503; 0 means 5.
+	RetryAfter int
 }
 
 // ErrInvalidRequest returns an invalid_request error (400).
@@ -116,8 +120,12 @@ func WriteError(w http.ResponseWriter, err error) {
 	if e.Challenge != "" {
 		h.Set("WWW-Authenticate", e.Challenge)
 	}
-	if e.HTTPStatus() == http.StatusServiceUnavailable {
-		h.Set("Retry-After", "5")
+	if st := e.HTTPStatus(); st == http.StatusServiceUnavailable || st == http.StatusTooManyRequests {
+		secs := e.RetryAfter
+		if secs <= 0 {
+			secs = 5
+		}
+		h.Set("Retry-After", strconv.Itoa(secs))
 	}
 	WriteJSON(w, e.HTTPStatus(), errorBody{
 		Error:       sanitize(e.Code),

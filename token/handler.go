@@ -40,6 +40,10 @@ type Config struct {
 	// Realm names the Basic challenge sent with invalid_client; empty
 	// means "token".
 	Realm string
+	// FailureLimit throttles repeated failed client authentications (RFC
+	// 6749 §2.3.1). Nil means the default: 10 failures a minute per client
+	// id.
+	FailureLimit *FailureLimit
 	// Logger receives security events (issued, refreshed, replay
 	// detected, family revoked). Tokens and secrets are never logged. Nil
 	// means no logging.
@@ -99,7 +103,10 @@ func NewHandler(cfg Config) (*Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &Handler{cfg: cfg, auth: Authenticator{Clients: cfg.Clients, Realm: cfg.Realm}, grants: make(map[string]Grant, len(cfg.Grants))}
+	if cfg.FailureLimit == nil {
+		cfg.FailureLimit = &FailureLimit{Now: cfg.Now}
+	}
+	h := &Handler{cfg: cfg, auth: Authenticator{Clients: cfg.Clients, Realm: cfg.Realm, Limit: cfg.FailureLimit}, grants: make(map[string]Grant, len(cfg.Grants))}
 	for _, g := range cfg.Grants {
 		t := g.Type()
 		if t == "" || h.grants[t] != nil {
