@@ -114,6 +114,19 @@ func canonicalIfURL(id string) (string, error) {
 // code nor, on a replay, revokes the legitimate tokens (OAuth 2.1 "Reuse
 // of Authorization Codes"). A valid replay revokes the whole family.
 func (c *LocalCodes) Redeem(ctx context.Context, req *CodeRequest) (*Redemption, error) {
+	return c.redeem(ctx, req, true)
+}
+
+// RedeemProfile is the authorization endpoint's own redemption of a code
+// issued for authentication only (IndieAuth §5.3.2): the same checks and the
+// same single use as Redeem, but a code without scope is fine, since no
+// access token follows. The caller answers {me[, profile]}. A code redeemed
+// here cannot be redeemed at the token endpoint, nor the reverse.
+func (c *LocalCodes) RedeemProfile(ctx context.Context, req *CodeRequest) (*Redemption, error) {
+	return c.redeem(ctx, req, false)
+}
+
+func (c *LocalCodes) redeem(ctx context.Context, req *CodeRequest, forToken bool) (*Redemption, error) {
 	if len(req.Code) > maxCodeLen {
 		return nil, errBadCode()
 	}
@@ -134,7 +147,7 @@ func (c *LocalCodes) Redeem(ctx context.Context, req *CodeRequest) (*Redemption,
 		c.InsecureAllowPlainPKCE, c.InsecureAllowNoPKCE); err != nil {
 		return nil, err
 	}
-	if len(rec.Info.Scope) == 0 {
+	if forToken && len(rec.Info.Scope) == 0 {
 		// IndieAuth §5.3.3: a code without scope is for authentication
 		// only and yields no access token.
 		return nil, ErrInvalidGrant("the code was issued without scope")

@@ -282,3 +282,23 @@ func TestCodeNoOracle(t *testing.T) {
 	}
 	assert.JSONEq(t, `{"error":"invalid_grant","error_description":"invalid authorization code"}`, bodies["unknown"])
 }
+
+// TOK-25: profile-only redemption at the authorization endpoint shares the
+// single use with the token endpoint.
+func TestRedeemProfile(t *testing.T) {
+	f := newFixture(t)
+	code := f.mint(func(p *token.CodeParams) { p.Scope = nil })
+	req := &token.CodeRequest{Code: code, ClientID: c1, RedirectURI: cb, CodeVerifier: verifierV, Now: f.clock.Now()}
+	red, err := f.codes.RedeemProfile(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, me, red.Me)
+	_, err = f.codes.RedeemProfile(context.Background(), req)
+	require.ErrorIs(t, err, &token.Error{Code: "invalid_grant"})
+	requireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
+
+	// A wrong verifier is refused there too.
+	code = f.mint()
+	req = &token.CodeRequest{Code: code, ClientID: c1, RedirectURI: cb, CodeVerifier: verifierV[:42] + "x", Now: f.clock.Now()}
+	_, err = f.codes.RedeemProfile(context.Background(), req)
+	require.Error(t, err)
+}
