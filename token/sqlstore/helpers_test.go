@@ -43,6 +43,15 @@ func openSQLiteMemory(t testing.TB) *sql.DB {
 	return db
 }
 
+// openPostgres opens a handle on dsn with a bounded pool, so that tests
+// stay within a default server's max_connections (100).
+func openPostgres(t testing.TB, dsn string) *sql.DB {
+	db := openDB(t, "pgx", dsn)
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	return db
+}
+
 // postgresDSN returns a DSN for a new, empty schema in the database that
 // TOKENKIT_POSTGRES_DSN names, dropped when the test ends, or skips the
 // test when the variable is unset.
@@ -53,6 +62,7 @@ func postgresDSN(t testing.TB) string {
 		t.Skip("TOKENKIT_POSTGRES_DSN is not set; source .ci/postgres.sh to run the PostgreSQL tests")
 	}
 	admin := openDB(t, "pgx", dsn)
+	admin.SetMaxOpenConns(2)
 	schema := "tokenkit_test_" + strings.ToLower(rand.Text()[:12])
 	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("creating a test schema: %v", err)
@@ -81,4 +91,28 @@ func openStore(t testing.TB, db *sql.DB, d sqlstore.Dialect) *sqlstore.Store {
 		t.Fatalf("Open: %v", err)
 	}
 	return s
+}
+
+// backend is a database the store runs on, for tests that need several
+// handles on one database.
+type backend struct {
+	name    string
+	driver  string
+	dialect sqlstore.Dialect
+	newDSN  func(testing.TB) string // a new, empty database
+}
+
+func backends() []backend {
+	return []backend{
+		{"SQLite", "sqlite", sqlstore.SQLite, sqliteFileDSN},
+		{"Postgres", "pgx", sqlstore.Postgres, postgresDSN},
+	}
+}
+
+// open opens a handle on dsn.
+func (b backend) open(t testing.TB, dsn string) *sql.DB {
+	if b.driver == "pgx" {
+		return openPostgres(t, dsn)
+	}
+	return openDB(t, b.driver, dsn)
 }
