@@ -1,0 +1,116 @@
+package token_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tokenkit/tokenkit/token"
+)
+
+// A stub authorization endpoint for RemoteCodes: it knows a few codes and
+// answers as each test case says.
+func remoteFixture(t *testing.T, answer func(w http.ResponseWriter, r *http.Request)) (*fixture, *httptest.Server) {
+	srv := httptest.NewServer(http.HandlerFunc(answer))
+	t.Cleanup(srv.Close)
+	f := newFixture(t, func(c *token.Config, _ *token.LocalCodes) {
+		c.Grants = []token.Grant{&token.AuthorizationCode{Codes: &token.RemoteCodes{
+			Store:      c.Store,
+			HTTPClient: srv.Client(),
+			AuthorizationEndpoint: func(_ context.Context, who string) (string, error) {
+				switch who {
+				case me, "https://alias.user.test/":
+					return srv.URL + "/auth", nil
+				case "https://other.test/":
+					return "https://other.test/auth", nil
+				}
+				return "", errors.New("unknown")
+			},
+		}}}
+	})
+	return f, srv
+}
+
+func remoteForm(code string) url.Values {
+	v := redeemForm(code)
+	v.Set("me", me)
+	return v
+}
+
+func TestRemoteCodes(t *testing.T) {
+	var seen url.Values
+	f, _ := remoteFixture(t, func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, r.ParseForm())
+		seen = r.PostForm
+		assert.Equal(t, "application/json", r.Header.Get("Accept"))
+		if r.PostForm.Get("code") != "good" {
+			w.WriteHeader(400)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"me":"https://user.test/","scope":"create","profile":{"name":"U"}}`))
+	})
+	w := f.post(remoteForm("good"))
+	require.Equal(t, 200, w.Code, w.Body.String())
+	m := body(t, w)
+	assert.Equal(t, me, m["me"])
+	assert.Equal(t, "create", m["scope"])
+	assert.Equal(t, "good", seen.Get("code"))
+	assert.Equal(t, c1, seen.Get("client_id"))
+	assert.Equal(t, cb, seen.Get("redirect_uri"))
+	assert.Equal(t, verifierV, seen.Get("code_verifier"))
+
+	// A replay revokes what the code issued, without asking again.
+	seen = nil
+	requireError(t, f.post(remoteForm("good")), 400, "invalid_grant")
+	assert.Nil(t, seen)
+	_, err := f.verify(m["access_token"].(string))
+	require.ErrorIs(t, err, token.ErrRevoked)
+
+	requireError(t, f.post(remoteForm("bad")), 400, "invalid_grant")
+	requireError(t, f.post(redeemForm("good2")), 400, "invalid_request") // no me: no endpoint to ask
+	v := remoteForm("good3")
+	v.Set("me", "https://unknown.test/")
+	requireError(t, f.post(v), 400, "invalid_grant")
+}
+
+func TestRemoteCodesAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ctype  string
+		body   string
+		status int
+		want   int
+		code   string
+	}{
+		{"form-encoded", "application/x-www-form-urlencoded", "me=https%3A%2F%2Fuser.test%2F&scope=create", 200, 200, ""},
+		{"alias of the same endpoint", "application/json", `{"me":"https://alias.user.test/","scope":"create"}`, 200, 200, ""},
+		{"someone else's user", "application/json", `{"me":"https://other.test/","scope":"create"}`, 200, 400, "invalid_grant"},
+		{"no scope", "application/json", `{"me":"https://user.test/"}`, 200, 400, "invalid_grant"},
+		{"no me", "application/json", `{"scope":"create"}`, 200, 400, "invalid_grant"},
+		{"wrong types", "application/json", `{"me":5,"scope":["create"]}`, 200, 400, "invalid_grant"},
+		{"server error", "application/json", `{"me":"https://user.test/","scope":"create"}`, 500, 400, "invalid_grant"},
+		{"huge body", "application/json", `{"me":"https://user.test/","scope":"create","x":"` + strings.Repeat("x", 100<<10) + `"}`, 200, 400, "invalid_grant"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _ := remoteFixture(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tc.ctype)
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			w := f.post(remoteForm("c"))
+			if tc.want == 200 {
+				require.Equal(t, 200, w.Code, w.Body.String())
+				return
+			}
+			requireError(t, w, tc.want, tc.code)
+		})
+	}
+}
