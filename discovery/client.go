@@ -65,6 +65,7 @@ type Client struct {
 	maxBody      int64
 	timeout      time.Duration
 	insecure     bool
+	urlRules     rules // for profile URLs
 	userAgent    string
 }
 
@@ -79,6 +80,10 @@ func NewClient(cfg Config) (*Client, error) {
 		timeout:      orDefault(cfg.Timeout, DefaultTimeout),
 		insecure:     cfg.InsecureAllowPrivateNetworks,
 		userAgent:    cfg.UserAgent,
+	}
+	c.urlRules = profileRules
+	if c.insecure {
+		c.urlRules = devProfileRules
 	}
 	if c.userAgent == "" {
 		c.userAgent = "tokenkit-discovery"

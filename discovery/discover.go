@@ -77,7 +77,7 @@ func (c *Client) Discover(ctx context.Context, profileURL string) (*Result, erro
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 
-	r := c.profileRules()
+	r := c.urlRules
 	start, err := canonical(profileURL, r)
 	if err != nil {
 		return nil, err
@@ -138,13 +138,6 @@ func (c *Client) Discover(ctx context.Context, profileURL string) (*Result, erro
 	}
 	res.Endpoints.Authorization, res.Endpoints.Token, res.Endpoints.Legacy = auth, links[RelTokenEndpoint], true
 	return res, nil
-}
-
-func (c *Client) profileRules() rules {
-	if c.insecure {
-		return devProfileRules
-	}
-	return profileRules
 }
 
 // checkEndpoint requires an https URL (http on a loopback host in insecure

@@ -74,3 +74,11 @@ func devClient(t *testing.T, cfg discovery.Config) *discovery.Client {
 	require.NoError(t, err)
 	return c
 }
+
+func newTLSSite(t *testing.T) *site {
+	t.Helper()
+	mux := http.NewServeMux()
+	s := &site{Server: httptest.NewTLSServer(mux), mux: mux}
+	t.Cleanup(s.Close)
+	return s
+}

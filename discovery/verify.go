@@ -39,7 +39,7 @@ func VerifyIssuer(issuer, iss string, required bool) error {
 // metadata URL or issuer, or for a legacy result the same authorization
 // endpoint. Profile information (name, email) never enters into it.
 func (c *Client) ConfirmMe(ctx context.Context, res *Result, me string) (string, error) {
-	canon, err := canonical(me, c.profileRules())
+	canon, err := canonical(me, c.urlRules)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrMe, err)
 	}
