@@ -235,3 +235,27 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// SEC-01: tokens, refresh tokens and codes are unique and carry 256 random
+// bits (43 base64url characters).
+func TestTokensUnique(t *testing.T) {
+	f := newFixture(t, noLogs)
+	seen := map[string]bool{}
+	add := func(s string) {
+		require.Len(t, s, 43)
+		require.False(t, seen[s], "duplicate %q", s)
+		seen[s] = true
+	}
+	for range 2000 {
+		add(f.mint())
+	}
+	for range 1000 {
+		w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"))
+		add(body(t, w)["access_token"].(string))
+	}
+	for range 500 {
+		m := f.redeem()
+		add(m["access_token"].(string))
+		add(m["refresh_token"].(string))
+	}
+}
