@@ -314,7 +314,7 @@ func numericDate(v string) (time.Time, error) {
 	if v[0] < '0' || v[0] > '9' {
 		return time.Time{}, malformed("date is not a non-negative number")
 	}
-	if strings.IndexAny(v, ".eE") < 0 {
+	if !strings.ContainsAny(v, ".eE") {
 		var n int64
 		for i := 0; i < len(v); i++ { // JSON grammar: digits only, no sign left
 			n = n*10 + int64(v[i]-'0')

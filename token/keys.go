@@ -64,10 +64,6 @@ func (k *Key) Algorithm() string { return k.alg.String() }
 // canSign reports whether k holds private (or secret) material.
 func (k *Key) canSign() bool { return k.private != nil }
 
-// symmetric reports whether k is an HMAC secret, which must never be
-// published.
-func (k *Key) symmetric() bool { return k.alg == jwa.HS256 }
-
 // GenerateEd25519Key returns a new Ed25519 (EdDSA) signing key. Randomness
 // comes from rand, or from crypto/rand when rand is nil.
 func GenerateEd25519Key(kid string, rand io.Reader) (*Key, error) {

@@ -2,7 +2,6 @@ package token_test
 
 import (
 	"context"
-	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -280,7 +279,7 @@ func TestJWTVerifyOnlySet(t *testing.T) {
 	e := newJWTEnv(t)
 	tok, err := e.j.Issue(context.Background(), jwtInfo())
 	require.NoError(t, err)
-	pub, err := token.NewPublicKey(jwtKID, token.AlgEdDSA, e.priv.Public().(crypto.PublicKey))
+	pub, err := token.NewPublicKey(jwtKID, token.AlgEdDSA, e.priv.Public())
 	require.NoError(t, err)
 	set, err := token.NewKeySet(nil, pub)
 	require.NoError(t, err)
