@@ -24,10 +24,12 @@ type Config struct {
 	// "refresh_token", which Client refuses as a bearer token. Nil answers
 	// refresh tokens {"active":false}.
 	Refresh token.Recorder
-	// Audience, when set, gives the audience a caller stands for: a token
-	// whose aud lacks it is {"active":false} to that caller (RFC 7662 §4,
-	// conformance INT-05). An empty result, or a nil Audience, shows the
-	// caller every token of the issuer.
+	// Audience, when set, gives the audience a caller stands for: an
+	// access token whose aud lacks it is {"active":false} to that caller
+	// (RFC 7662 §4, conformance INT-05). An empty result, or a nil
+	// Audience, shows the caller every token of the issuer. Refresh tokens
+	// have no resource audience and are shown as such (token_type
+	// "refresh_token") to any caller.
 	Audience func(*Caller) string
 	// Limit, when set, is asked before each lookup; false answers 429 with
 	// Retry-After, so that the endpoint is no token-scanning oracle (RFC
@@ -101,8 +103,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.cfg.Limit != nil && !h.cfg.Limit(caller) {
-		w.Header().Set("Retry-After", "60")
-		token.WriteError(w, &token.Error{Code: token.CodeTemporarilyUnavailable, Description: "too many requests", Status: http.StatusTooManyRequests})
+		token.WriteError(w, &token.Error{Code: token.CodeTemporarilyUnavailable, Description: "too many requests",
+			Status: http.StatusTooManyRequests, RetryAfter: 60})
 		return
 	}
 	tok := f.Get("token")
@@ -117,7 +119,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info, typ, err := h.lookup(ctx, tok, f.Get("token_type_hint"))
 	switch {
 	case err == nil:
-		if aud := h.audience(caller); aud != "" && !info.HasAudience(aud) {
+		if aud := h.audience(caller); aud != "" && typ == TypeBearer && !info.HasAudience(aud) {
 			writeInactive(w)
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokenkit/tokenkit/token"
 )
@@ -153,6 +154,11 @@ func (w *wire) info(legacy bool) (*token.Info, error) {
 		// refresh token an endpoint introspects is not one.
 		return nil, token.ErrUnknown
 	}
+	for _, s := range []string{w.Me, w.ClientID, w.Sub, w.Iss, w.Jti} {
+		if !printable(s) {
+			return nil, remoteErr("member with invalid UTF-8 or control characters")
+		}
+	}
 	for _, n := range []int64{w.Exp, w.Iat, w.Nbf} {
 		if n < 0 || n > maxUnix {
 			return nil, remoteErr("time out of range")
@@ -168,6 +174,11 @@ func (w *wire) info(legacy bool) (*token.Info, error) {
 	aud, err := parseAud(w.Aud)
 	if err != nil {
 		return nil, err
+	}
+	for _, a := range aud {
+		if !printable(a) {
+			return nil, remoteErr("aud with invalid UTF-8 or control characters")
+		}
 	}
 	return &token.Info{
 		Me:        w.Me,
@@ -199,6 +210,16 @@ func parseAud(raw json.RawMessage) ([]string, error) {
 		return nil, remoteErr("malformed aud")
 	}
 	return many, nil
+}
+
+// printable reports whether s is valid UTF-8 without control characters.
+func printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func fromUnix(n int64) time.Time {
