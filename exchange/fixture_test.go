@@ -91,6 +91,11 @@ func withPolicy(p exchange.Policy) option {
 	return func(_ *token.Config, x *exchange.Config) { x.Policy = p }
 }
 
+// quiet drops the security log, for fuzzing and benchmarks.
+func quiet() option {
+	return func(tc *token.Config, _ *exchange.Config) { tc.Logger = nil }
+}
+
 func withRefreshTokens() option {
 	return func(tc *token.Config, x *exchange.Config) {
 		x.RefreshTokens = true
