@@ -58,14 +58,6 @@ func (s *site) metadata(path, issuerPath string) {
 	})
 }
 
-// json serves a fixed body as application/json.
-func (s *site) json(path, body string) {
-	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = fmt.Fprint(w, body)
-	})
-}
-
 // devClient is a client for loopback test servers.
 func devClient(t *testing.T, cfg discovery.Config) *discovery.Client {
 	t.Helper()
