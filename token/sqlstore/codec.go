@@ -80,31 +80,34 @@ func recordArgs(r *token.Record) ([]any, error) {
 	}, nil
 }
 
+// scanned holds the destinations of one row, allocated at once.
+type scanned struct {
+	r                               token.Record
+	hash, info                      []byte
+	kind                            int64
+	issued, expires, taken, revoked sql.NullInt64
+}
+
 // scanRecord reads one row of columns.
 func scanRecord(row interface{ Scan(...any) error }) (*token.Record, error) {
-	var (
-		hash                            []byte
-		kind                            int64
-		r                               token.Record
-		issued, expires, taken, revoked sql.NullInt64
-		info                            []byte
-	)
-	if err := row.Scan(&hash, &kind, &r.Family, &r.Info.Me, &r.Info.ClientID,
-		&issued, &expires, &taken, &revoked, &info); err != nil {
+	sc := new(scanned)
+	r := &sc.r
+	if err := row.Scan(&sc.hash, &sc.kind, &r.Family, &r.Info.Me, &r.Info.ClientID,
+		&sc.issued, &sc.expires, &sc.taken, &sc.revoked, &sc.info); err != nil {
 		return nil, err
 	}
-	if len(hash) != len(r.Key) {
-		return nil, fmt.Errorf("sqlstore: a stored hash is %d bytes long, not %d", len(hash), len(r.Key))
+	if len(sc.hash) != len(r.Key) {
+		return nil, fmt.Errorf("sqlstore: a stored hash is %d bytes long, not %d", len(sc.hash), len(r.Key))
 	}
-	copy(r.Key[:], hash)
-	r.Kind = token.Kind(kind)
-	r.Info.IssuedAt = fromMicros(issued)
-	r.Info.ExpiresAt = fromMicros(expires)
-	r.TakenAt = fromMicros(taken)
-	r.RevokedAt = fromMicros(revoked)
+	copy(r.Key[:], sc.hash)
+	r.Kind = token.Kind(sc.kind)
+	r.Info.IssuedAt = fromMicros(sc.issued)
+	r.Info.ExpiresAt = fromMicros(sc.expires)
+	r.TakenAt = fromMicros(sc.taken)
+	r.RevokedAt = fromMicros(sc.revoked)
 
 	var p payload
-	if err := json.Unmarshal(info, &p); err != nil {
+	if err := json.Unmarshal(sc.info, &p); err != nil {
 		return nil, fmt.Errorf("sqlstore: decoding a stored record: %w", err)
 	}
 	r.Info.Scope = p.Scope
@@ -121,5 +124,6 @@ func scanRecord(row interface{ Scan(...any) error }) (*token.Record, error) {
 	if c := p.Code; c != nil {
 		r.Code = &token.CodeGrant{RedirectURI: c.RedirectURI, Challenge: c.Challenge, ChallengeMethod: c.ChallengeMethod}
 	}
-	return &r, nil
+	sc.hash, sc.info = nil, nil // keep only the record alive
+	return r, nil
 }
