@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -185,4 +186,24 @@ func TestMayActIssued(t *testing.T) {
 	assert.Equal(t, map[string]any{"client_id": "api2"}, claims(t, at)["may_act"])
 	requireError(t, f.post(exchangeForm(at), basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
 	f.exchange(exchangeForm(at), basic("api2", "api2-secret"))
+}
+
+// A policy that scribbles on its Request changes nothing the grant
+// enforces: scope, actor and client come from the grant's own copies.
+func TestExchangePolicyCannotTamper(t *testing.T) {
+	f := newFixture(t, withPolicy(exchange.PolicyFunc(func(_ context.Context, r *exchange.Request) (*exchange.Decision, error) {
+		r.Subject.Scope = append(r.Subject.Scope, "admin")
+		r.Subject.ExpiresAt = r.Subject.ExpiresAt.Add(24 * time.Hour)
+		r.Acting.Subject, r.Acting.ClientID = "someone-else", "someone-else"
+		r.Client.ID = "someone-else"
+		d := r.Allow()
+		return d, nil
+	})))
+	m := f.exchange(exchangeForm(f.userToken(func(i *token.Info) { i.ExpiresAt = f.clock.Now().Add(time.Minute) })), api1)
+	assert.Equal(t, "create update", m["scope"])
+	assert.Equal(t, float64(60), m["expires_in"])
+	info, err := f.jwt.Verify(context.Background(), m["access_token"].(string))
+	require.NoError(t, err)
+	assert.Equal(t, "api1", info.ClientID)
+	assert.Equal(t, &token.Actor{Subject: "api1", ClientID: "api1"}, info.Actor)
 }

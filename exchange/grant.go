@@ -126,26 +126,33 @@ func (g *Grant) exchange(ctx context.Context, req *token.Request) (*token.Result
 	if p.scope != nil && !p.scope.SubsetOf(subject.Scope) {
 		return nil, token.ErrInvalidScope("scope exceeds the subject token's") // TX-09
 	}
-	r := &Request{
-		Client: req.Client, Subject: subject, SubjectType: p.subjectType,
-		Audience: p.audience, Resource: p.resource, Scope: p.scope,
-		RequestedTokenType: p.requestedType,
-	}
+	var actor *token.Info
 	if p.actor != "" {
-		if r.Actor, err = g.actor(ctx, req, p.actor, p.actorType); err != nil {
+		if actor, err = g.actor(ctx, req, p.actor, p.actorType); err != nil {
 			return nil, err
 		}
-		r.ActorType = p.actorType
 	}
-	r.Acting = acting(req.Client.ID, subject, r.Actor)
-	if err := checkMayAct(subject, r.Acting); err != nil {
+	who := acting(req.Client.ID, subject, actor)
+	if err := checkMayAct(subject, who); err != nil {
 		return nil, err
+	}
+	// The policy gets copies, so that nothing it does can change what the
+	// grant enforces afterwards.
+	client := *req.Client
+	r := &Request{
+		Client: &client, Subject: subject.Clone(), SubjectType: p.subjectType,
+		Acting:   copyChain(who),
+		Audience: p.audience, Resource: p.resource, Scope: append(token.Scope(nil), p.scope...),
+		RequestedTokenType: p.requestedType,
+	}
+	if actor != nil {
+		r.Actor, r.ActorType = actor.Clone(), p.actorType
 	}
 	d, err := g.decide(ctx, req, r)
 	if err != nil {
 		return nil, err
 	}
-	access, err := g.issue(req, r, d)
+	access, err := g.issue(req, subject, p.scope, who, d)
 	if err != nil {
 		return nil, err
 	}

@@ -483,3 +483,34 @@ func TestNew(t *testing.T) {
 		})
 	}
 }
+
+// The same exchange with opaque tokens: the issued token's record carries
+// the actor and audience, for introspection (TX-10).
+func TestExchangeOpaque(t *testing.T) {
+	f := newFixture(t, opaqueTokens())
+	ctx := context.Background()
+	sub := f.clientToken("api1", "api1-secret")
+	m := f.exchange(exchangeForm(sub, "audience", "api2"), api1)
+	assert.Equal(t, ttAT, m["issued_token_type"])
+	info, err := (&token.Opaque{Store: f.store, Now: f.clock.Now}).Verify(ctx, m["access_token"].(string))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"api2"}, info.Audience)
+	assert.Equal(t, "api1", info.Subject)
+	assert.Equal(t, &token.Actor{Subject: "api1", ClientID: "api1"}, info.Actor)
+	// A JWT cannot be asked for from an opaque issuer.
+	requireError(t, f.post(exchangeForm(sub, "requested_token_type", ttJWT), api1), 400, "invalid_request")
+}
+
+// Refusals are logged with their reason, never with a token.
+func TestExchangeRefusalLog(t *testing.T) {
+	f := newFixture(t)
+	sub := f.userToken()
+	require.NoError(t, f.store.Revoke(context.Background(), token.HashToken(sub), f.clock.Now().Add(time.Hour)))
+	requireError(t, f.post(exchangeForm(sub, "audience", "api2"), api1), 400, "invalid_request")
+	logs := f.logs.String()
+	assert.Contains(t, logs, `"level":"WARN","msg":"exchange: refused","client_id":"api1",`+
+		`"subject_token_type":"`+ttAT+`","actor_token_type":"","error":"invalid_request",`+
+		`"reason":"subject_token is invalid, expired or revoked"}`)
+	assert.NotContains(t, logs, sub)
+	assert.NotContains(t, logs, strings.Split(sub, ".")[2])
+}

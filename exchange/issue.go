@@ -17,20 +17,19 @@ import (
 //
 // The new token keeps the subject's identity (sub and IndieAuth me) and is
 // issued to the requesting client (client_id, RFC 8693 §4.3).
-func (g *Grant) issue(req *token.Request, r *Request, d *Decision) (*token.Info, error) {
-	s := r.Subject
+func (g *Grant) issue(req *token.Request, s *token.Info, asked token.Scope, who *token.Actor, d *Decision) (*token.Info, error) {
 	if s.Actor.Depth() > g.maxDepth || d.MayAct.Depth() > g.maxDepth {
 		return nil, errChainTooLong()
 	}
 	scope := d.Scope.Intersect(s.Scope)
-	if r.Scope != nil {
-		if scope = scope.Intersect(r.Scope); len(scope) == 0 {
+	if asked != nil {
+		if scope = scope.Intersect(asked); len(scope) == 0 {
 			return nil, token.ErrInvalidScope("none of the requested scope can be granted")
 		}
 	}
 	info := &token.Info{
 		Me:       s.Me,
-		ClientID: r.Client.ID,
+		ClientID: req.Client.ID,
 		Scope:    scope,
 		Subject:  s.Subject,
 		Audience: append([]string(nil), d.Audience...),
@@ -47,7 +46,7 @@ func (g *Grant) issue(req *token.Request, r *Request, d *Decision) (*token.Info,
 		info.ExpiresAt = s.ExpiresAt
 	}
 	if !d.Impersonate {
-		if info.Actor = chain(r.Acting, s.Actor); info.Actor.Depth() > g.maxDepth {
+		if info.Actor = chain(who, s.Actor); info.Actor.Depth() > g.maxDepth {
 			return nil, errChainTooLong()
 		}
 	}

@@ -34,7 +34,8 @@ type PolicyFunc func(ctx context.Context, r *Request) (*Decision, error)
 func (f PolicyFunc) Decide(ctx context.Context, r *Request) (*Decision, error) { return f(ctx, r) }
 
 // Request is a token exchange as a Policy sees it. Everything in it has
-// been verified; a Policy must not modify it.
+// been verified. It is the Policy's own copy: changing it changes nothing
+// the Grant enforces.
 type Request struct {
 	// Client is the authenticated client making the request.
 	Client *token.ClientAuth
