@@ -32,6 +32,11 @@ func htmlLinks(r io.Reader, found func(link) bool) {
 		default:
 			continue
 		}
+		// Only <link> and <template> matter: look at the raw tag name
+		// first, since TagName copies it.
+		if !rawNameIs(z.Raw(), "link") && !rawNameIs(z.Raw(), "template") {
+			continue
+		}
 		name, hasAttr := z.TagName()
 		switch atom.Lookup(name) {
 		case atom.Template:
@@ -71,4 +76,21 @@ func htmlLinks(r io.Reader, found func(link) bool) {
 			return
 		}
 	}
+}
+
+// rawNameIs reports whether the raw tag token ("<LINK rel=…>", "</template>")
+// has the tag name name, compared ASCII case-insensitively.
+func rawNameIs(raw []byte, name string) bool {
+	raw = bytes.TrimPrefix(bytes.TrimPrefix(raw, []byte("<")), []byte("/"))
+	if len(raw) < len(name) || !bytes.EqualFold(raw[:len(name)], []byte(name)) {
+		return false
+	}
+	if len(raw) == len(name) {
+		return true
+	}
+	switch raw[len(name)] {
+	case ' ', '\t', '\n', '\f', '\r', '/', '>':
+		return true
+	}
+	return false
 }

@@ -71,7 +71,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "discover: refused:", err)
+		verb := "failed:"
+		if errors.Is(err, discovery.ErrBlocked) || errors.Is(err, discovery.ErrInvalidURL) || errors.Is(err, discovery.ErrRedirect) {
+			verb = "refused:"
+		}
+		fmt.Fprintln(stderr, "discover:", verb, err)
 		if h := hint(err); h != "" {
 			fmt.Fprintln(stderr, "hint:", h)
 		}

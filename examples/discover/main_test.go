@@ -107,3 +107,10 @@ func TestUsage(t *testing.T) {
 	code, _, _ = runCmd("-nope", "x")
 	assert.Equal(t, 2, code)
 }
+
+func TestFailure(t *testing.T) {
+	ts := testSite(t)
+	code, _, errOut := runCmd("-allow-private", ts.URL+"/missing")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "discover: failed: discovery: unexpected response: "+ts.URL+"/missing answered 404\n", errOut)
+}
