@@ -42,7 +42,9 @@
 // issued token is always an access token: issued_token_type is
 // TokenTypeAccessToken, or TokenTypeJWT when the client asked for it and
 // Config.IssuesJWT says the endpoint mints JWTs; token_type is therefore
-// always Bearer, never N_A. scope is always written, which §2.2.1 allows.
+// always Bearer, never N_A. scope is written whenever the token has one,
+// which §2.2.1 allows, and me (IndieAuth §5.3.3) when the subject is a
+// user.
 // A refresh token is issued only when the Policy's Decision asks for one.
 //
 // # Delegation and may_act
