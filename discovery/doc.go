@@ -23,7 +23,8 @@
 //	err = discovery.VerifyState(state, q.Get("state"))
 //	err = discovery.VerifyIssuer(res.Endpoints.Issuer, q.Get("iss"), !res.Endpoints.Legacy)
 //	tok, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(verifier))
-//	me, err := c.ConfirmMe(ctx, res, tok.Extra("me").(string))
+//	returned, _ := tok.Extra("me").(string)
+//	me, err := c.ConfirmMe(ctx, res, returned) // the identity to use
 //
 // ProfileURL, ClientID and Equal implement the URL rules of IndieAuth
 // §3.2–3.4 without any network I/O.
