@@ -71,8 +71,8 @@ func (g *RefreshToken) Grant(ctx context.Context, req *Request) (*Result, error)
 		scope = asked
 	}
 	res := &Result{
-		Access:  Info{Me: rec.Info.Me, ClientID: rec.Info.ClientID, Scope: scope, Subject: rec.Info.Subject, Audience: rec.Info.Audience},
-		Refresh: &Info{Me: rec.Info.Me, ClientID: rec.Info.ClientID, Scope: rec.Info.Scope, Subject: rec.Info.Subject, Audience: rec.Info.Audience},
+		Access:  Info{Me: rec.Info.Me, ClientID: rec.Info.ClientID, Scope: scope, Subject: rec.Info.Subject, Audience: rec.Info.Audience, Actor: rec.Info.Actor, MayAct: rec.Info.MayAct},
+		Refresh: &Info{Me: rec.Info.Me, ClientID: rec.Info.ClientID, Scope: rec.Info.Scope, Subject: rec.Info.Subject, Audience: rec.Info.Audience, Actor: rec.Info.Actor, MayAct: rec.Info.MayAct},
 		Family:  rec.Family,
 		Event:   "refreshed",
 	}
