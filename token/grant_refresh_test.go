@@ -150,3 +150,21 @@ func TestRefreshGraceWindowExpires(t *testing.T) {
 	f.clock.Advance(11 * time.Second)
 	requireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
 }
+
+// A refresh continues the grant as it was: an exchanged token's act and
+// may_act survive rotation, so a delegated token never turns into one
+// that looks like the user's own.
+func TestRefreshKeepsActor(t *testing.T) {
+	f := newFixture(t)
+	act := &token.Actor{Subject: "https://api1.test/", ClientID: "api1"}
+	rt := strings.Repeat("r", 43)
+	require.NoError(t, f.store.Put(t.Context(), &token.Record{Key: token.HashToken(rt), Kind: token.KindRefresh, Family: "fam",
+		Info: token.Info{Me: me, ClientID: c1, Subject: me, Scope: token.Scope{"create"}, Actor: act, MayAct: act,
+			IssuedAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(time.Hour)}}))
+	w := f.post(refreshForm(rt))
+	require.Equal(t, 200, w.Code, w.Body.String())
+	info, err := f.verify(body(t, w)["access_token"].(string))
+	require.NoError(t, err)
+	assert.Equal(t, act, info.Actor)
+	assert.Equal(t, act, info.MayAct)
+}
