@@ -23,11 +23,6 @@ func benchStores() []struct {
 		{"SQLiteFile", func(b *testing.B) *sqlstore.Store {
 			return openStore(b, openDB(b, "sqlite", sqliteFileDSN(b)), sqlstore.SQLite)
 		}},
-		{"SQLiteFileOneConn", func(b *testing.B) *sqlstore.Store {
-			db := openDB(b, "sqlite", sqliteFileDSN(b))
-			db.SetMaxOpenConns(1)
-			return openStore(b, db, sqlstore.SQLite)
-		}},
 		{"SQLiteMemory", func(b *testing.B) *sqlstore.Store {
 			return openStore(b, openSQLiteMemory(b), sqlstore.SQLite)
 		}},
