@@ -147,7 +147,9 @@ func (a *authorizer) render(w http.ResponseWriter, r *http.Request, req *authReq
 	http.SetCookie(w, &http.Cookie{Name: "consent_csrf", Value: cookie, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: strings.HasPrefix(a.issuer, "https:")})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	// No form-action: browsers apply it to the redirect that follows the
+	// form, which goes to the client's origin.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
 	_ = a.page.Execute(w, pageData{Req: req, Me: a.me, Scope: req.Scope.String(), CSRF: a.csrf(cookie), Message: msg})
