@@ -12,7 +12,8 @@
 # Knobs (environment, all optional):
 #	TOKENKIT_PG_PORT  port on 127.0.0.1 (default 5433, so a system
 #	                  PostgreSQL on 5432 is left alone)
-#	TOKENKIT_PG_DIR   data directory (default /var/tmp/tokenkit-postgres)
+#	TOKENKIT_PG_DIR   data directory (default /var/tmp/tokenkit-postgres); as
+#	                  root, its parent must be open to the postgres user
 
 tokenkit_pg_port="${TOKENKIT_PG_PORT:-5433}"
 tokenkit_pg_dir="${TOKENKIT_PG_DIR:-/var/tmp/tokenkit-postgres}"
@@ -62,6 +63,11 @@ if [ "${TOKENKIT_PG_SETUP_CHILD:-}" = 1 ]; then
 			-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" \
 			start >/dev/null || { tail -n 20 "$dir/server.log" >&2; exit 1; }
 	fi
+	# A server that was already starting may need a moment more.
+	for _ in $(seq 30); do
+		as_owner "$bin/pg_isready" -q -h "$dir" -p "$port" && break
+		sleep 1
+	done
 
 	psql() { as_owner "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 	if [ "$(psql -c "SELECT 1 FROM pg_roles WHERE rolname = 'tokenkit'")" != 1 ]; then
