@@ -53,12 +53,16 @@ func openPostgres(t testing.TB, dsn string) *sql.DB {
 }
 
 // postgresDSN returns a DSN for a new, empty schema in the database that
-// TOKENKIT_POSTGRES_DSN names, dropped when the test ends, or skips the
-// test when the variable is unset.
+// TOKENKIT_POSTGRES_DSN names, dropped when the test ends. Without the
+// variable it skips the test, or fails it under CI.
 func postgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("TOKENKIT_POSTGRES_DSN")
 	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			// CI always runs the PostgreSQL suite: a skip there would hide it.
+			t.Fatal("TOKENKIT_POSTGRES_DSN is not set under CI; .ci/run must source .ci/postgres.sh")
+		}
 		t.Skip("TOKENKIT_POSTGRES_DSN is not set; source .ci/postgres.sh to run the PostgreSQL tests")
 	}
 	admin := openDB(t, "pgx", dsn)
