@@ -1,7 +1,6 @@
 package exchange_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -10,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/exchange"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // Fixture names: conformance.md §0, plus the services of the seed's
@@ -37,51 +36,15 @@ const (
 	ttJWT      = exchange.TokenTypeJWT
 )
 
-// clock is a fake clock tests advance by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	t       testing.TB
-	clock   *clock
+	clock   *tokentest.Clock
 	store   *token.MemoryStore
 	clients *token.MemoryClients
 	keys    *token.KeySet
 	jwt     *token.JWT // the issuer's own: signs, and verifies any audience
 	h       *token.Handler
-	logs    *syncBuffer
+	logs    *tokentest.LogBuffer
 }
 
 // option adjusts the configuration before the handler is built.
@@ -104,8 +67,8 @@ func withRefreshTokens() option {
 }
 
 func newFixture(t testing.TB, opts ...option) *fixture {
-	f := &fixture{t: t, clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)},
-		store: token.NewMemoryStore(), logs: &syncBuffer{}}
+	f := &fixture{t: t, clock: tokentest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)),
+		store: token.NewMemoryStore(), logs: &tokentest.LogBuffer{}}
 	both := []string{token.GrantTokenExchange, token.GrantClientCredentials}
 	f.clients = token.NewMemoryClients(
 		&token.Client{ID: "api1", Secret: token.HashSecret("api1-secret"), Grants: both},

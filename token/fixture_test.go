@@ -1,7 +1,6 @@
 package token_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -10,13 +9,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // Fixture names from conformance.md §0.
@@ -29,58 +28,24 @@ const (
 	challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 )
 
-// clock is a fake clock tests advance by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func newClock() *tokentest.Clock {
+	return tokentest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
 }
 
 type fixture struct {
 	t       testing.TB
-	clock   *clock
+	clock   *tokentest.Clock
 	store   *token.MemoryStore
 	clients *token.MemoryClients
 	codes   *token.LocalCodes
 	h       *token.Handler
-	logs    *syncBuffer
+	logs    *tokentest.LogBuffer
 }
 
 type fixtureOption func(*token.Config, *token.LocalCodes)
 
 func newFixture(t testing.TB, opts ...fixtureOption) *fixture {
-	f := &fixture{t: t, clock: newClock(), store: token.NewMemoryStore(), logs: &syncBuffer{}}
+	f := &fixture{t: t, clock: newClock(), store: token.NewMemoryStore(), logs: &tokentest.LogBuffer{}}
 	f.clients = token.NewMemoryClients(
 		&token.Client{ID: "svc", Secret: token.HashSecret("s3cr3t"),
 			Grants: []string{token.GrantClientCredentials, token.GrantAuthorizationCode, token.GrantRefreshToken},

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,32 +16,16 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/tokenkit/tokenkit/discovery"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startServer runs the example in-process on a random loopback port with
 // the given flags and returns its base URL ("http://127.0.0.1:PORT").
-func startServer(t *testing.T, args ...string) (string, *lockedBuffer) {
+func startServer(t *testing.T, args ...string) (string, *tokentest.LogBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	out := &lockedBuffer{}
+	out := &tokentest.LogBuffer{}
 	done := make(chan error, 1)
 	args = append([]string{"-addr", "127.0.0.1:0"}, args...)
 	go func() { done <- run(ctx, args, out, ready) }()
