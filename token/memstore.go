@@ -10,11 +10,18 @@ import (
 // programs. It is safe for concurrent use; its records are gone when the
 // process exits. Use token/sqlstore to keep them.
 type MemoryStore struct {
-	mu       sync.Mutex
-	records  map[Hash]*Record
-	families map[string][]Hash
-	revoked  map[string]time.Time // revoked families, so late members are born revoked
+	mu      sync.Mutex
+	records map[Hash]*Record
+	// revoked marks revoked families, so late members are born revoked.
+	// Families have no index: RevokeFamily is rare and scans, sparing
+	// every Put an allocation.
+	revoked map[string]time.Time
 }
+
+// familyMarkGrace is how long Purge keeps the mark of a revoked family
+// with no records left, for the records of a redemption a replay
+// overtook.
+const familyMarkGrace = time.Hour
 
 var (
 	_ Store  = (*MemoryStore)(nil)
@@ -23,7 +30,7 @@ var (
 
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{records: make(map[Hash]*Record), families: make(map[string][]Hash), revoked: make(map[string]time.Time)}
+	return &MemoryStore{records: make(map[Hash]*Record), revoked: make(map[string]time.Time)}
 }
 
 // copyRecord keeps callers from mutating what the store holds.
@@ -49,9 +56,6 @@ func (s *MemoryStore) Put(_ context.Context, r *Record) error {
 		c.RevokedAt = at
 	}
 	s.records[r.Key] = c
-	if r.Family != "" {
-		s.families[r.Family] = append(s.families[r.Family], r.Key)
-	}
 	return nil
 }
 
@@ -107,8 +111,8 @@ func (s *MemoryStore) RevokeFamily(_ context.Context, family string) error {
 	if _, ok := s.revoked[family]; !ok {
 		s.revoked[family] = now
 	}
-	for _, k := range s.families[family] {
-		if r, ok := s.records[k]; ok && !r.Revoked() {
+	for _, r := range s.records {
+		if r.Family == family && !r.Revoked() {
 			r.RevokedAt = now
 		}
 	}
@@ -139,22 +143,14 @@ func (s *MemoryStore) Purge(_ context.Context, now time.Time) (int, error) {
 			n++
 		}
 	}
-	for f, keys := range s.families {
-		kept := keys[:0]
-		for _, k := range keys {
-			if _, ok := s.records[k]; ok {
-				kept = append(kept, k)
-			}
-		}
-		if len(kept) == 0 {
-			delete(s.families, f)
-			delete(s.revoked, f)
-		} else {
-			s.families[f] = kept
+	live := make(map[string]bool, len(s.revoked))
+	for _, r := range s.records {
+		if _, ok := s.revoked[r.Family]; ok {
+			live[r.Family] = true
 		}
 	}
-	for f := range s.revoked {
-		if len(s.families[f]) == 0 {
+	for f, at := range s.revoked {
+		if !live[f] && now.Sub(at) > familyMarkGrace {
 			delete(s.revoked, f)
 		}
 	}
