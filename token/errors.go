@@ -143,6 +143,10 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"error":"server_error"}`)
 	}
+	writeJSONBody(w, status, body)
+}
+
+func writeJSONBody(w http.ResponseWriter, status int, body []byte) {
 	// One backing array for the three header values instead of three.
 	vals := [...]string{"application/json", "no-store", "no-cache"}
 	h := w.Header()
