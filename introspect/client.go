@@ -156,6 +156,12 @@ func (c *Client) Verify(ctx context.Context, tok string) (*token.Info, error) {
 			return e.info, e.err
 		}
 	}
+	return c.lookup(ctx, key, tok)
+}
+
+// lookup asks the endpoint, once for all concurrent callers of one token.
+// It is apart from Verify so that a cache hit allocates nothing.
+func (c *Client) lookup(ctx context.Context, key token.Hash, tok string) (*token.Info, error) {
 	ch := c.group.DoChan(string(key[:]), func() (any, error) {
 		// The lookup outlives a caller that gives up: others may wait on
 		// it. Timeout bounds it.

@@ -1,8 +1,10 @@
 package introspect
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -107,9 +109,13 @@ func FuzzParseResponse(f *testing.F) {
 		if info.Actor.Depth() > maxActDepth {
 			t.Fatal("act chain too deep")
 		}
-		out, err := json.Marshal(active{Active: true, claims: newClaims(info, "")})
+		c := newClaims(info, "")
+		out, err := c.appendJSON(nil, new(true))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if ref, _ := json.Marshal(active{Active: true, claims: c}); !jsonEqual(out, ref) {
+			t.Fatalf("hand encoding %s differs from encoding/json %s", out, ref)
 		}
 		again, err := parseResponse(mediaJSON, out, false)
 		if err != nil {
@@ -119,6 +125,35 @@ func FuzzParseResponse(f *testing.F) {
 		b, _ := json.Marshal(newClaims(again, ""))
 		if string(a) != string(b) {
 			t.Fatalf("round trip changed %s into %s", a, b)
+		}
+	})
+}
+
+// jsonEqual reports whether a and b are the same JSON value.
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// FuzzAppendString: the hand-written JSON string encoding is what
+// encoding/json writes, HTML escaping aside.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", `q"uo\te`, "\x00\x1f\x7f", "\b\f\n\r\t", "\xff\xfe", "\u2028\u2029", "é☃𝄞", "<&>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf bytes.Buffer
+		e := json.NewEncoder(&buf)
+		e.SetEscapeHTML(false)
+		if err := e.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(buf.String(), "\n")
+		if got := string(appendString(nil, s)); got != want {
+			t.Fatalf("appendString(%q) = %s, encoding/json %s", s, got, want)
 		}
 	})
 }

@@ -123,7 +123,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeInactive(w)
 			return
 		}
-		token.WriteJSON(w, http.StatusOK, active{Active: true, claims: newClaims(info, typ)})
+		c := newClaims(info, typ)
+		writeClaims(w, &c, true)
 	case token.IsInvalid(err):
 		writeInactive(w)
 	default:

@@ -76,7 +76,7 @@ func (l *Legacy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Add("Vary", "Accept")
 	if prefersJSON(r.Header.Get("Accept"), l.cfg.PreferJSON) {
-		token.WriteJSON(w, http.StatusOK, &c)
+		writeClaims(w, &c, false)
 		return
 	}
 	body := encodeForm(&c, info.Audience)
