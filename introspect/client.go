@@ -207,7 +207,7 @@ func (c *Client) fetch(ctx context.Context, tok string) (*token.Info, error) {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, remoteErr("request failed: %w", errors.Unwrap(err))
+		return nil, remoteErr("%w", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
