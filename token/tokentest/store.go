@@ -29,7 +29,8 @@ import (
 //     a revoked tombstone that Get returns, and a Put that arrives after
 //     it does not bring the token back to life.
 //   - RevokeFamily and RevokeBefore touch exactly the records they name;
-//     the empty family names none.
+//     the empty family names none. A record Put into a family after (or
+//     while) the family is revoked is revoked too.
 //   - Purge drops records and tombstones whose expiry is before now, and
 //     only those, and reports how many.
 func TestStore(t *testing.T, newStore func(t *testing.T) token.Store) {
@@ -50,6 +51,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) token.Store) {
 		{"RevokeUnknownLeavesTombstone", testRevokeTombstone},
 		{"PutAfterRevokeStaysRevoked", testPutAfterRevoke},
 		{"RevokeFamily", testRevokeFamily},
+		{"RevokeFamilyBeforePut", testRevokeFamilyBeforePut},
+		{"RevokeFamilyRacesPut", testRevokeFamilyRacesPut},
 		{"RevokeBefore", testRevokeBefore},
 		{"Purge", testPurge},
 		{"PurgeTombstone", testPurgeTombstone},

@@ -2,6 +2,7 @@ package tokentest
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,6 +92,49 @@ func testRevokeFamily(t *testing.T, s token.Store) {
 	require.NoError(t, s.RevokeFamily(t.Context(), "no-such-family"))
 	for _, r := range outside {
 		assert.False(t, get(t, s, r.Key).Revoked(), "the empty family revoked a record of family %q", r.Family)
+	}
+}
+
+// testRevokeFamilyBeforePut: a replay that overtakes the legitimate
+// redemption revokes the family before the redemption has stored what it
+// issued; those records are revoked when they arrive (TOK-14).
+func testRevokeFamilyBeforePut(t *testing.T, s token.Store) {
+	require.NoError(t, s.RevokeFamily(t.Context(), "overtaken"))
+	late := fullRecord("late-member", token.KindAccess)
+	late.Family = "overtaken"
+	other := fullRecord("other-family", token.KindAccess)
+	other.Family = "overtaken-not"
+	none := fullRecord("no-family", token.KindAccess)
+	none.Family = ""
+	for _, r := range []*token.Record{late, other, none} {
+		put(t, s, r)
+	}
+	assert.True(t, get(t, s, late.Key).Revoked(), "a record Put into a revoked family is not revoked")
+	assert.False(t, get(t, s, other.Key).Revoked())
+	assert.False(t, get(t, s, none.Key).Revoked())
+}
+
+// testRevokeFamilyRacesPut: whichever of Put and RevokeFamily comes
+// first, a record of a revoked family ends up revoked.
+func testRevokeFamilyRacesPut(t *testing.T, s token.Store) {
+	const rounds = 20
+	errs := make(chan error, 2*rounds)
+	var wg sync.WaitGroup
+	records := make([]*token.Record, rounds)
+	for i := range records {
+		r := fullRecord(fmt.Sprintf("race-%d", i), token.KindRefresh)
+		records[i] = r
+		wg.Add(2)
+		go func() { defer wg.Done(); errs <- s.Put(t.Context(), r) }()
+		go func() { defer wg.Done(); errs <- s.RevokeFamily(t.Context(), r.Family) }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	for _, r := range records {
+		assert.True(t, get(t, s, r.Key).Revoked(), "%s escaped the revocation of its family", r.Info.ID)
 	}
 }
 
