@@ -50,7 +50,7 @@ func fromMicros(v sql.NullInt64) time.Time {
 	return time.UnixMicro(v.Int64).UTC()
 }
 
-// recordArgs returns the values of columns for r.
+// recordArgs returns the arguments of the put query for r.
 func recordArgs(r *token.Record) ([]any, error) {
 	p := payload{
 		Scope:    r.Info.Scope,
@@ -73,9 +73,11 @@ func recordArgs(r *token.Record) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: encoding the record: %w", err)
 	}
+	// In the order of the put query: columns, with the family again
+	// after revoked_at for its revoked-family lookup.
 	return []any{
 		r.Key[:], int64(r.Kind), r.Family, r.Info.Me, r.Info.ClientID,
-		micros(r.Info.IssuedAt), micros(r.Info.ExpiresAt), micros(r.TakenAt), micros(r.RevokedAt),
+		micros(r.Info.IssuedAt), micros(r.Info.ExpiresAt), micros(r.TakenAt), micros(r.RevokedAt), r.Family,
 		string(info),
 	}, nil
 }

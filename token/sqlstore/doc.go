@@ -42,6 +42,11 @@
 //     does not help there. (The Store itself runs single statements, so
 //     this matters for the application's own transactions on db.)
 //
+// journal_mode(WAL) is kept in the database file. Switching a new file to
+// it needs the file alone for a moment, and SQLite answers SQLITE_BUSY
+// rather than wait: when several processes may start at once on a file
+// that does not exist yet, create it first (one Open does), or retry.
+//
 // Every connection to ":memory:" opens a database of its own. For an
 // in-memory database, as in tests, keep the pool to one connection with
 // db.SetMaxOpenConns(1), and leave ConnMaxLifetime and ConnMaxIdleTime at

@@ -47,8 +47,8 @@ func openSQLiteMemory(t testing.TB) *sql.DB {
 // stay within a default server's max_connections (100).
 func openPostgres(t testing.TB, dsn string) *sql.DB {
 	db := openDB(t, "pgx", dsn)
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(20)
+	db.SetMaxOpenConns(10)
+	db.SetMaxIdleConns(10)
 	return db
 }
 

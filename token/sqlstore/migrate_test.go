@@ -66,6 +66,12 @@ func TestOpenConcurrently(t *testing.T) {
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			dsn := b.newDSN(t)
+			if b.dialect == sqlstore.SQLite {
+				// Turning a new file to WAL takes it for a moment alone,
+				// and SQLite does not wait for that (see the package
+				// doc): the file exists before the processes start.
+				require.NoError(t, b.open(t, dsn).PingContext(t.Context()))
+			}
 			dbs := make([]*sql.DB, processes)
 			for i := range dbs {
 				dbs[i] = b.open(t, dsn)

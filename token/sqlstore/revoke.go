@@ -20,13 +20,18 @@ func (s *Store) Revoke(ctx context.Context, key token.Hash, until time.Time) err
 	return nil
 }
 
-// RevokeFamily implements token.Revoker. The empty family names no
-// records.
+// RevokeFamily implements token.Revoker. It marks the family revoked, so
+// that records Put into it later are revoked too (see Put), and then
+// revokes its records. The empty family names no records.
 func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 	if family == "" {
 		return nil
 	}
-	if _, err := s.db.ExecContext(ctx, s.q.revokeFamily, time.Now().UnixMicro(), family); err != nil {
+	now := time.Now().UnixMicro()
+	if _, err := s.db.ExecContext(ctx, s.q.markFamily, family, now); err != nil {
+		return fmt.Errorf("sqlstore: revoke family: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.revokeFamily, now, family); err != nil {
 		return fmt.Errorf("sqlstore: revoke family: %w", err)
 	}
 	return nil
@@ -45,9 +50,15 @@ func (s *Store) RevokeBefore(ctx context.Context, me, clientID string, t time.Ti
 	return nil
 }
 
+// familyMarkGrace is how long Purge keeps the mark of a revoked family
+// that has no records: long enough for the records of a redemption that a
+// replay overtook to arrive and be revoked.
+const familyMarkGrace = time.Hour
+
 // Purge implements token.Purger: it deletes the records and tombstones
 // whose expiry is before now, and reports how many. Records without an
-// expiry stay. Call it on a schedule, say hourly.
+// expiry stay. It also forgets revoked families that have had no records
+// for a while. Call it on a schedule, say hourly.
 func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
 	if now.IsZero() {
 		return 0, nil
@@ -59,6 +70,9 @@ func (s *Store) Purge(ctx context.Context, now time.Time) (int, error) {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: purge: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.purgeFamilies, now.Add(-familyMarkGrace).UnixMicro()); err != nil {
+		return int(n), fmt.Errorf("sqlstore: purge: %w", err)
 	}
 	return int(n), nil
 }

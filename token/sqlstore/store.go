@@ -27,7 +27,7 @@ var (
 
 // queries are the statements of a Store, in its dialect.
 type queries struct {
-	put, get, take, revoke, revokeFamily, revokeBefore, purge string
+	put, putCheck, get, take, revoke, markFamily, revokeFamily, revokeBefore, purge, purgeFamilies string
 }
 
 // Open returns a Store on db, first creating or migrating its tables
@@ -56,14 +56,22 @@ func Open(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 }
 
 func newQueries(d Dialect) queries {
-	const table = "tokenkit_records"
+	const table, families = "tokenkit_records", "tokenkit_revoked_families"
 	return queries{
-		put: d.rebind("INSERT INTO " + table + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" +
+		// The revoked_at value is the record's own, or its family's
+		// revocation when the family was revoked before it arrived.
+		put: d.rebind("INSERT INTO " + table + " (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?," +
+			" COALESCE(?, (SELECT revoked_at FROM " + families + " WHERE family = ?)), ?)" +
 			" ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, family = excluded.family," +
 			" me = excluded.me, client_id = excluded.client_id, issued_at = excluded.issued_at," +
 			" expires_at = excluded.expires_at, taken_at = excluded.taken_at, info = excluded.info," +
 			// A tombstone outlives a Put that comes after the revocation.
-			" revoked_at = COALESCE(" + table + ".revoked_at, excluded.revoked_at)"),
+			" revoked_at = COALESCE(" + table + ".revoked_at, excluded.revoked_at)" +
+			" RETURNING revoked_at"),
+		// Run after put, when the record came out unrevoked: a family
+		// revoked while put ran is seen here (see Put).
+		putCheck: d.rebind("UPDATE " + table + " SET revoked_at = f.revoked_at FROM " + families + " AS f" +
+			" WHERE f.family = " + table + ".family AND " + table + ".hash = ? AND " + table + ".revoked_at IS NULL"),
 		get: d.rebind("SELECT " + columns + " FROM " + table + " WHERE hash = ?"),
 		take: d.rebind("UPDATE " + table + " SET taken_at = ? WHERE hash = ? AND taken_at IS NULL" +
 			" RETURNING " + columns),
@@ -71,11 +79,15 @@ func newQueries(d Dialect) queries {
 			" VALUES (?, ?, ?, ?, '{}')" +
 			" ON CONFLICT (hash) DO UPDATE SET revoked_at = excluded.revoked_at" +
 			" WHERE " + table + ".revoked_at IS NULL"),
+		markFamily: d.rebind("INSERT INTO " + families + " (family, revoked_at) VALUES (?, ?)" +
+			" ON CONFLICT (family) DO NOTHING"),
 		revokeFamily: d.rebind("UPDATE " + table + " SET revoked_at = ?" +
 			" WHERE family = ? AND revoked_at IS NULL"),
 		revokeBefore: d.rebind("UPDATE " + table + " SET revoked_at = ?" +
 			" WHERE me = ? AND client_id = ? AND (issued_at < ? OR issued_at IS NULL) AND revoked_at IS NULL"),
 		purge: d.rebind("DELETE FROM " + table + " WHERE expires_at < ?"),
+		purgeFamilies: d.rebind("DELETE FROM " + families + " WHERE revoked_at < ? AND NOT EXISTS" +
+			" (SELECT 1 FROM " + table + " AS r WHERE r.family = " + families + ".family)"),
 	}
 }
 
@@ -98,13 +110,26 @@ func checkSQLiteVersion(ctx context.Context, db *sql.DB) error {
 }
 
 // Put implements token.Recorder. A record already under the key is
-// replaced, except that a revoked one stays revoked.
+// replaced, except that a revoked one stays revoked. A record of a family
+// that RevokeFamily revoked, before or during the Put, is stored revoked.
+//
+// That takes a second statement when the first leaves the record
+// unrevoked: RevokeFamily marks the family and then revokes its records,
+// Put stores the record and then looks for the mark, so whichever order
+// their statements run in, one of them sees the other's work.
 func (s *Store) Put(ctx context.Context, r *token.Record) error {
 	args, err := recordArgs(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, s.q.put, args...); err != nil {
+	var revoked sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, s.q.put, args...).Scan(&revoked); err != nil {
+		return fmt.Errorf("sqlstore: put: %w", err)
+	}
+	if revoked.Valid || r.Family == "" {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.putCheck, r.Key[:]); err != nil {
 		return fmt.Errorf("sqlstore: put: %w", err)
 	}
 	return nil

@@ -22,3 +22,10 @@ CREATE INDEX tokenkit_records_me_client ON tokenkit_records (me, client_id, issu
 
 -- Purge.
 CREATE INDEX tokenkit_records_expires ON tokenkit_records (expires_at);
+
+-- Families revoked by RevokeFamily, so that a record Put into one later (a
+-- replay that overtook the redemption it replays) is revoked too.
+CREATE TABLE tokenkit_revoked_families (
+	family     TEXT    NOT NULL PRIMARY KEY,
+	revoked_at INTEGER NOT NULL
+) WITHOUT ROWID;
