@@ -54,8 +54,8 @@
 //
 // # Schema
 //
-// Open creates two tables, tokenkit_records and tokenkit_schema_version,
-// and migrates them from SQL files embedded in the package, one
+// Open creates three tables, tokenkit_records, tokenkit_revoked_families
+// and tokenkit_schema_version, and migrates them from SQL files embedded in the package, one
 // transaction per Open, in which concurrent Opens wait their turn (SQLite
 // BEGIN IMMEDIATE; a PostgreSQL advisory lock). A database migrated by a
 // newer version of this package is refused with [ErrSchemaTooNew]. On
@@ -65,7 +65,9 @@
 // columns every lookup needs (kind, family, me, client_id, and the times as
 // unix microseconds, UTC, NULL for none) and the rest of its token.Info and
 // CodeGrant as JSON. Family, (me, client_id, issued_at) and expires_at are
-// indexed. Times keep microsecond precision.
+// indexed. Times keep microsecond precision. A revoked family is also
+// remembered on its own, so that records Put into it afterwards are stored
+// revoked; Purge forgets it an hour after its last record is gone.
 //
 // # Security
 //
