@@ -67,7 +67,8 @@
 // CodeGrant as JSON. Family, (me, client_id, issued_at) and expires_at are
 // indexed. Times keep microsecond precision. A revoked family is also
 // remembered on its own, so that records Put into it afterwards are stored
-// revoked; Purge forgets it an hour after its last record is gone.
+// revoked; Purge forgets it once the family has no records left and the
+// mark is an hour old.
 //
 // # Security
 //
