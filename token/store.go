@@ -76,7 +76,9 @@ func (r *Record) Revoked() bool { return !r.RevokedAt.IsZero() }
 
 // Recorder keeps records by key.
 type Recorder interface {
-	// Put stores a new record.
+	// Put stores a record, replacing one under the same key, except that
+	// a revoked record (or tombstone) stays revoked, and a record of a
+	// family RevokeFamily revoked is stored revoked.
 	Put(ctx context.Context, r *Record) error
 	// Get returns the record under key, revoked or not, or ErrNotFound.
 	Get(ctx context.Context, key Hash) (*Record, error)
@@ -95,9 +97,10 @@ type Taker interface {
 
 // Revoker takes tokens back.
 type Revoker interface {
-	// Revoke marks the record under key revoked. When there is none (a
-	// self-encoded token issued without a record) it keeps a revoked
-	// tombstone until the given time, the token's own expiry.
+	// Revoke marks the record under key revoked; a second Revoke keeps
+	// the first revocation time. When there is none (a self-encoded token
+	// issued without a record) it keeps a revoked tombstone until the
+	// given time, the token's own expiry.
 	Revoke(ctx context.Context, key Hash, until time.Time) error
 	// RevokeFamily revokes every record of the family, including records
 	// Put into it afterwards (a replay that overtakes the legitimate
@@ -118,7 +121,8 @@ type Store interface {
 }
 
 // Purger is implemented by stores that can drop records whose expiry has
-// passed; call it on a schedule.
+// passed; call it on a schedule. Purge removes the records (and
+// tombstones) that expired strictly before now and reports how many.
 type Purger interface {
 	Purge(ctx context.Context, now time.Time) (int, error)
 }
