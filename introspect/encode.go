@@ -51,18 +51,27 @@ func (c *claims) appendJSON(b []byte, active *bool) ([]byte, error) {
 	}
 	str("me", c.Me)
 	str("client_id", c.ClientID)
-	str("scope", c.Scope)
+	if len(c.Scope) > 0 {
+		b = append(appendKey(b, "scope"), '"')
+		for i, tok := range c.Scope {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = appendEscaped(b, tok)
+		}
+		b = append(b, '"')
+	}
 	str("token_type", c.TokenType)
 	num("exp", c.Exp)
 	num("iat", c.Iat)
 	num("nbf", c.Nbf)
 	str("sub", c.Sub)
-	switch aud := c.Aud.(type) {
-	case string:
-		str("aud", aud)
-	case []string:
+	switch {
+	case len(c.Aud) == 1:
+		str("aud", c.Aud[0])
+	case len(c.Aud) > 1:
 		b = append(appendKey(b, "aud"), '[')
-		for i, a := range aud {
+		for i, a := range c.Aud {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -95,8 +104,14 @@ func appendKey(b []byte, k string) []byte {
 // quotes, backslashes and control characters escaped, invalid UTF-8
 // replaced by U+FFFD.
 func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped appends the inside of a JSON string holding s.
+func appendEscaped(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -143,6 +158,5 @@ func appendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }

@@ -79,7 +79,7 @@ func (l *Legacy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeClaims(w, &c, false)
 		return
 	}
-	body := encodeForm(&c, info.Audience)
+	body := encodeForm(&c)
 	h.Set("Content-Type", mediaForm)
 	h.Set("Cache-Control", "no-store")
 	h.Set("Pragma", "no-cache")

@@ -18,27 +18,21 @@ const (
 
 // claims is what an introspection (RFC 7662 §2.2) or legacy verification
 // (IndieAuth 2020 §6.2) response says about an active token. Member names
-// follow RFC 7662 and IndieAuth §6.2 (me).
+// follow RFC 7662 and IndieAuth §6.2 (me). appendJSON and encodeForm
+// write it; empty members are left out.
 type claims struct {
-	Me        string       `json:"me,omitempty"`
-	ClientID  string       `json:"client_id,omitempty"`
-	Scope     string       `json:"scope,omitempty"`
-	TokenType string       `json:"token_type,omitempty"`
-	Exp       int64        `json:"exp,omitempty"`
-	Iat       int64        `json:"iat,omitempty"`
-	Nbf       int64        `json:"nbf,omitempty"`
-	Sub       string       `json:"sub,omitempty"`
-	Aud       any          `json:"aud,omitempty"` // a string for one audience, else an array
-	Iss       string       `json:"iss,omitempty"`
-	Jti       string       `json:"jti,omitempty"`
-	Act       *token.Actor `json:"act,omitempty"`
-}
-
-// active is an active RFC 7662 response: "active" is a JSON boolean,
-// never the string the IndieAuth examples show (conformance §14.1).
-type active struct {
-	Active bool `json:"active"`
-	claims
+	Me        string
+	ClientID  string
+	Scope     token.Scope
+	TokenType string
+	Exp       int64
+	Iat       int64
+	Nbf       int64
+	Sub       string
+	Aud       []string // a string on the wire for one audience, else an array
+	Iss       string
+	Jti       string
+	Act       *token.Actor
 }
 
 // inactive is the whole answer for every token that is not active: no
@@ -48,29 +42,20 @@ type inactive struct {
 }
 
 func newClaims(info *token.Info, typ string) claims {
-	c := claims{
+	return claims{
 		Me:        info.Me,
 		ClientID:  info.ClientID,
-		Scope:     info.Scope.String(),
+		Scope:     info.Scope,
 		TokenType: typ,
 		Exp:       unix(info.ExpiresAt),
 		Iat:       unix(info.IssuedAt),
 		Nbf:       unix(info.NotBefore),
 		Sub:       info.Subject,
+		Aud:       info.Audience,
 		Iss:       info.Issuer,
 		Jti:       info.ID,
 		Act:       info.Actor,
 	}
-	switch len(info.Audience) {
-	case 0:
-	case 1:
-		if info.Audience[0] != "" {
-			c.Aud = info.Audience[0]
-		}
-	default:
-		c.Aud = info.Audience
-	}
-	return c
 }
 
 func unix(t time.Time) int64 {
@@ -90,7 +75,7 @@ func writeInactive(w http.ResponseWriter) {
 // legacy IndieAuth servers wrote it: me, client_id, scope first, then the
 // RFC 7662 members that are set. aud repeats for several audiences; act is
 // left out, having no flat form.
-func encodeForm(c *claims, aud []string) string {
+func encodeForm(c *claims) string {
 	var b strings.Builder
 	add := func(k, v string) {
 		if v == "" {
@@ -110,13 +95,13 @@ func encodeForm(c *claims, aud []string) string {
 	}
 	add("me", c.Me)
 	add("client_id", c.ClientID)
-	add("scope", c.Scope)
+	add("scope", c.Scope.String())
 	add("token_type", c.TokenType)
 	num("exp", c.Exp)
 	num("iat", c.Iat)
 	num("nbf", c.Nbf)
 	add("sub", c.Sub)
-	for _, a := range aud {
+	for _, a := range c.Aud {
 		add("aud", a)
 	}
 	add("iss", c.Iss)
