@@ -119,7 +119,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	info, typ, err := h.lookup(ctx, tok, f.Get("token_type_hint"))
 	switch {
 	case err == nil:
-		if aud := h.audience(caller); aud != "" && typ == TypeBearer && !info.HasAudience(aud) {
+		if aud := h.audience(caller); aud != "" && typ == typeBearer && !info.HasAudience(aud) {
 			writeInactive(w)
 			return
 		}
@@ -147,20 +147,20 @@ func (h *Handler) lookup(ctx context.Context, tok, hint string) (*token.Info, st
 	if len(tok) > MaxTokenBytes {
 		return nil, "", token.ErrMalformed
 	}
-	if hint == TypeRefresh && h.cfg.Refresh != nil {
+	if hint == typeRefresh && h.cfg.Refresh != nil {
 		info, err := h.refresh(ctx, tok)
 		if !errors.Is(err, token.ErrUnknown) {
-			return info, TypeRefresh, err
+			return info, typeRefresh, err
 		}
 	}
 	info, err := h.cfg.Verifier.Verify(ctx, tok)
 	if err == nil {
-		return info, TypeBearer, nil
+		return info, typeBearer, nil
 	}
-	if h.cfg.Refresh != nil && hint != TypeRefresh && (errors.Is(err, token.ErrUnknown) || errors.Is(err, token.ErrMalformed)) {
+	if h.cfg.Refresh != nil && hint != typeRefresh && (errors.Is(err, token.ErrUnknown) || errors.Is(err, token.ErrMalformed)) {
 		info, rerr := h.refresh(ctx, tok)
 		if rerr == nil || !token.IsInvalid(rerr) {
-			return info, TypeRefresh, rerr
+			return info, typeRefresh, rerr
 		}
 	}
 	return nil, "", err

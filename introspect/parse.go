@@ -149,7 +149,7 @@ func (w *wire) info(legacy bool) (*token.Info, error) {
 		return nil, remoteErr("response without \"active\"")
 	case w.Me == "" && w.ClientID == "" && w.Active == nil:
 		return nil, remoteErr("response names neither me nor client_id")
-	case w.TokenType != "" && !strings.EqualFold(w.TokenType, TypeBearer):
+	case w.TokenType != "" && !strings.EqualFold(w.TokenType, typeBearer):
 		// Only an access token may be accepted by a resource server; a
 		// refresh token an endpoint introspects is not one.
 		return nil, token.ErrUnknown

@@ -12,8 +12,8 @@ import (
 
 // Token types an introspection response names (RFC 7662 §2.2 token_type).
 const (
-	TypeBearer  = "Bearer"        // an access token (RFC 6750)
-	TypeRefresh = "refresh_token" // a refresh token, which no resource server may accept
+	typeBearer  = "Bearer"        // an access token (RFC 6750)
+	typeRefresh = "refresh_token" // a refresh token, which no resource server may accept
 )
 
 // claims is what an introspection (RFC 7662 §2.2) or legacy verification
