@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/tokenkit/tokenkit/token"
 )
@@ -24,12 +23,7 @@ func writeClaims(w http.ResponseWriter, c *claims, active bool) {
 		token.WriteError(w, token.ErrServer())
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Pragma", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	token.WriteRawJSON(w, http.StatusOK, body)
 }
 
 // appendJSON appends c as a JSON object, members in declaration order and
@@ -41,7 +35,7 @@ func (c *claims) appendJSON(b []byte, active *bool) ([]byte, error) {
 	}
 	str := func(k, v string) {
 		if v != "" {
-			b = appendString(appendKey(b, k), v)
+			b = token.AppendJSONString(appendKey(b, k), v)
 		}
 	}
 	num := func(k string, n int64) {
@@ -51,16 +45,7 @@ func (c *claims) appendJSON(b []byte, active *bool) ([]byte, error) {
 	}
 	str("me", c.Me)
 	str("client_id", c.ClientID)
-	if len(c.Scope) > 0 {
-		b = append(appendKey(b, "scope"), '"')
-		for i, tok := range c.Scope {
-			if i > 0 {
-				b = append(b, ' ')
-			}
-			b = appendEscaped(b, tok)
-		}
-		b = append(b, '"')
-	}
+	str("scope", c.Scope.String())
 	str("token_type", c.TokenType)
 	num("exp", c.Exp)
 	num("iat", c.Iat)
@@ -75,7 +60,7 @@ func (c *claims) appendJSON(b []byte, active *bool) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, a)
+			b = token.AppendJSONString(b, a)
 		}
 		b = append(b, ']')
 	}
@@ -98,65 +83,4 @@ func appendKey(b []byte, k string) []byte {
 	b = append(b, '"')
 	b = append(b, k...)
 	return append(b, '"', ':')
-}
-
-// appendString appends s as a JSON string, as encoding/json would:
-// quotes, backslashes and control characters escaped, invalid UTF-8
-// replaced by U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendEscaped(b, s)
-	return append(b, '"')
-}
-
-// appendEscaped appends the inside of a JSON string holding s.
-func appendEscaped(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(b, s[start:]...)
 }

@@ -90,7 +90,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		token.WriteError(w, &token.Error{Code: token.CodeInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
 		return
 	}
-	scan := watchEmpty(r, "token")
 	f, err := token.ParseForm(w, r)
 	if err != nil {
 		token.WriteError(w, err)
@@ -109,7 +108,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := f.Get("token")
 	if tok == "" {
-		if scan != nil && scan.found {
+		if f.Sent("token") {
 			writeInactive(w) // token= sent empty: an empty token is not active (INT-04)
 			return
 		}

@@ -175,26 +175,3 @@ func TestFormParam(t *testing.T) {
 		assert.Equal(t, tc.err, err, tc.in)
 	}
 }
-
-func TestEmptyScan(t *testing.T) {
-	for in, want := range map[string]bool{
-		"token=":          true,
-		"token":           true,
-		"a=b&token=":      true,
-		"token=&a=b":      true,
-		"token&a=b":       true,
-		"token=x":         false,
-		"tokens=":         false,
-		"atoken=":         false,
-		"token_type_hint": false,
-		"":                false,
-		"a=token=":        false,
-	} {
-		s := &emptyScan{name: "token"}
-		for i := 0; i < len(in); i++ {
-			s.feed(in[i])
-		}
-		s.endPair()
-		assert.Equal(t, want, s.found, in)
-	}
-}

@@ -143,10 +143,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		body = []byte(`{"error":"server_error"}`)
 	}
-	writeJSONBody(w, status, body)
+	WriteRawJSON(w, status, body)
 }
 
-func writeJSONBody(w http.ResponseWriter, status int, body []byte) {
+// WriteRawJSON writes an already encoded JSON body with the same headers
+// as WriteJSON, for handlers that encode by hand on a hot path.
+func WriteRawJSON(w http.ResponseWriter, status int, body []byte) {
 	// One backing array for the three header values instead of three.
 	vals := [...]string{"application/json", "no-store", "no-cache"}
 	h := w.Header()

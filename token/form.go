@@ -21,7 +21,8 @@ const (
 // parameters in order, every value valid UTF-8 without control characters.
 // A parameter with an empty value counts as absent (RFC 6749 §3.1).
 type Form struct {
-	params []param
+	params []param // non-empty values
+	empty  []string
 }
 
 type param struct{ name, value string }
@@ -52,6 +53,22 @@ func (f *Form) All(name string) []string {
 
 // Len is the number of non-empty parameters.
 func (f *Form) Len() int { return len(f.params) }
+
+// Sent reports whether name was in the request at all, even with an empty
+// value: for the few places where "sent empty" and "not sent" differ, such
+// as RFC 7662 answering token= with {"active":false} but a request without
+// token with invalid_request.
+func (f *Form) Sent(name string) bool {
+	if f.Has(name) {
+		return true
+	}
+	for _, n := range f.empty {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
 
 type formKey struct{}
 
@@ -151,7 +168,8 @@ func parseForm(body string) (*Form, error) {
 			return nil, ErrInvalidRequest("malformed value for parameter " + safeName(name))
 		}
 		if value == "" {
-			continue // empty means omitted (RFC 6749 §3.1)
+			f.empty = append(f.empty, name) // empty means omitted (RFC 6749 §3.1)
+			continue
 		}
 		f.params = append(f.params, param{name, value})
 	}

@@ -43,6 +43,19 @@ func TestParseForm(t *testing.T) {
 	require.NoError(t, err) // ';' is an ordinary character in a name
 }
 
+// Sent tells a parameter sent empty from one not sent.
+func TestFormSent(t *testing.T) {
+	for in, want := range map[string]bool{
+		"token=": true, "token": true, "a=b&token=": true, "token=&a=b": true, "token=x": true,
+		"tok%65n=": true, "tokens=": false, "atoken=": false, "token_type_hint=x": false, "": false, "a=token=": false,
+	} {
+		f, err := parse(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, f.Sent("token"), in)
+		assert.False(t, f.Has("token") && in != "token=x", in)
+	}
+}
+
 // FuzzParseForm: never panics; every accepted value is valid UTF-8
 // without control characters, and no parameter but resource and audience
 // repeats.

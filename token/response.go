@@ -21,17 +21,17 @@ type response struct {
 }
 
 func writeResponse(w http.ResponseWriter, res *response) {
-	writeJSONBody(w, http.StatusOK, res.appendJSON(make([]byte, 0, 128+len(res.AccessToken)+len(res.RefreshToken)+len(res.Me)+len(res.Scope))))
+	WriteRawJSON(w, http.StatusOK, res.appendJSON(make([]byte, 0, 128+len(res.AccessToken)+len(res.RefreshToken)+len(res.Me)+len(res.Scope))))
 }
 
 // appendJSON encodes the response as encoding/json would (same members,
 // order and omissions) without reflection: it is on every token request.
 func (r *response) appendJSON(b []byte) []byte {
 	b = append(b, `{"access_token":`...)
-	b = appendJSONString(b, r.AccessToken)
+	b = AppendJSONString(b, r.AccessToken)
 	b = appendMember(b, "issued_token_type", r.IssuedTokenType)
 	b = append(b, `,"token_type":`...)
-	b = appendJSONString(b, r.TokenType)
+	b = AppendJSONString(b, r.TokenType)
 	if r.ExpiresIn != 0 {
 		b = append(b, `,"expires_in":`...)
 		b = strconv.AppendInt(b, r.ExpiresIn, 10)
@@ -56,13 +56,13 @@ func appendMember(b []byte, name, value string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':')
-	return appendJSONString(b, value)
+	return AppendJSONString(b, value)
 }
 
 // appendJSONString appends s as a JSON string: quotes, backslashes and
 // control characters escaped, and <, >, & too, as encoding/json does;
 // invalid UTF-8 becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
+func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
