@@ -373,6 +373,9 @@ func (it *objIter) next() (name, val string, more bool, err error) {
 	i = skipSpace(d, ke)
 	i = skipSpace(d, i+1) // the ':'
 	it.valStart, it.pos = i, endValue(d, i)
+	if it.pos < 0 {
+		return "", "", false, malformed("claims nested too deep")
+	}
 	name, ok := unquote(key)
 	if !ok {
 		return "", "", false, malformed("bad member name")
@@ -402,7 +405,12 @@ func endString(d []byte, i int) int {
 	}
 }
 
-// endValue returns the index after the value starting at d[i].
+// maxClaimDepth bounds how deeply a claim value may nest (EDGE-24); act
+// chains are far shallower.
+const maxClaimDepth = 100
+
+// endValue returns the index after the value starting at d[i], or -1 when
+// it nests deeper than maxClaimDepth.
 func endValue(d []byte, i int) int {
 	switch d[i] {
 	case '"':
@@ -414,7 +422,9 @@ func endValue(d []byte, i int) int {
 			case '"':
 				i = endString(d, i) - 1
 			case '{', '[':
-				depth++
+				if depth++; depth > maxClaimDepth {
+					return -1
+				}
 			case '}', ']':
 				depth--
 				if depth == 0 {

@@ -361,6 +361,7 @@ func TestJWTVerifyRejects(t *testing.T) {
 		{"act nested 9 deep", jwtForge(t, jwtHeader(), jwtWith("act", json.RawMessage(strings.Repeat(`{"sub":"x","act":`, 8)+`{"sub":"y"}`+strings.Repeat(`}`, 8))), e.edSign), token.ErrMalformed},
 		{"may_act not an object", jwtForge(t, jwtHeader(), jwtWith("may_act", "x"), e.edSign), token.ErrMalformed},
 		{"1 MB payload", jwtForge(t, jwtHeader(), jwtWith("pad", strings.Repeat("a", 1<<20)), e.edSign), token.ErrMalformed},
+		{"extra claim nested 2000 deep", jwtForge(t, jwtHeader(), jwtWith("x", json.RawMessage(strings.Repeat("[", 2000)+strings.Repeat("]", 2000))), e.edSign), token.ErrMalformed},
 		{"nesting 20000 deep", jwtForge(t, jwtHeader(), `{"x":`+strings.Repeat("[", 20000)+strings.Repeat("]", 20000)+`}`, e.edSign), token.ErrMalformed},
 		{"bad signature", valid[:len(valid)-2] + flip(valid[len(valid)-2:]), token.ErrMalformed},
 		{"signature of other claims", strings.Join([]string{strings.Split(valid, ".")[0], jwtB64([]byte(jwtJSON(t, jwtWith("sub", "mallory")))), strings.Split(valid, ".")[2]}, "."), token.ErrMalformed},
