@@ -48,7 +48,13 @@ type remoteAnswer struct {
 	Profile *Profile `json:"profile"`
 }
 
-// Redeem implements Codes.
+// Redeem implements Codes. The code is claimed in the Store first
+// (recorded, then taken once), so that of any number of concurrent or
+// repeated redemptions exactly one asks the authorization endpoint, even
+// when that endpoint does not itself enforce single use. A later replay of
+// a redeemed code by the same client revokes what it issued; one by
+// another client, or with another kind of token as the code, revokes
+// nothing (OAuth 2.1 "Reuse of Authorization Codes").
 func (c *RemoteCodes) Redeem(ctx context.Context, req *CodeRequest) (*Redemption, error) {
 	if len(req.Code) > maxCodeLen {
 		return nil, errBadCode()
@@ -59,9 +65,31 @@ func (c *RemoteCodes) Redeem(ctx context.Context, req *CodeRequest) (*Redemption
 	key := HashToken(req.Code)
 	switch prev, err := c.Store.Get(ctx, key); {
 	case err == nil:
-		replayed(ctx, c.Store, req.Logger, "code", prev)
+		if prev.Kind == KindCode && prev.Info.ClientID == req.ClientID && prev.Info.Me != "" {
+			replayed(ctx, c.Store, req.Logger, "code", prev)
+		}
 		return nil, errBadCode()
 	case !errors.Is(err, ErrNotFound):
+		return nil, ErrServer()
+	}
+	family, err := randomID(nil)
+	if err != nil {
+		return nil, ErrServer()
+	}
+	ttl := c.CodeTTL
+	if ttl <= 0 {
+		ttl = 10 * time.Minute
+	}
+	claim := &Record{Key: key, Kind: KindCode, Family: family,
+		Info: Info{ClientID: req.ClientID, IssuedAt: req.Now, ExpiresAt: req.Now.Add(ttl)}}
+	if err := c.Store.Put(ctx, claim); err != nil {
+		return nil, ErrServer()
+	}
+	mine, err := c.Store.Take(ctx, key, req.Now)
+	switch {
+	case errors.Is(err, ErrTaken), errors.Is(err, ErrNotFound):
+		return nil, errBadCode() // another request holds the code
+	case err != nil:
 		return nil, ErrServer()
 	}
 	endpoint, err := c.AuthorizationEndpoint(ctx, req.MeHint)
@@ -82,20 +110,11 @@ func (c *RemoteCodes) Redeem(ctx context.Context, req *CodeRequest) (*Redemption
 	if err != nil || len(scope) == 0 {
 		return nil, ErrInvalidGrant("the authorization endpoint granted no scope")
 	}
-	family, err := randomID(nil)
-	if err != nil {
+	mine.Info.Me, mine.Info.Scope, mine.Info.Subject = ans.Me, scope, ans.Me
+	if err := c.Store.Put(ctx, mine); err != nil {
 		return nil, ErrServer()
 	}
-	ttl := c.CodeTTL
-	if ttl <= 0 {
-		ttl = 10 * time.Minute
-	}
-	rec := &Record{Key: key, Kind: KindCode, Family: family, TakenAt: req.Now,
-		Info: Info{Me: ans.Me, ClientID: req.ClientID, Scope: scope, IssuedAt: req.Now, ExpiresAt: req.Now.Add(ttl)}}
-	if err := c.Store.Put(ctx, rec); err != nil {
-		return nil, ErrServer()
-	}
-	return &Redemption{Me: ans.Me, ClientID: req.ClientID, Scope: scope, Family: family, Profile: ans.Profile}, nil
+	return &Redemption{Me: ans.Me, ClientID: req.ClientID, Scope: scope, Family: mine.Family, Profile: ans.Profile}, nil
 }
 
 func (c *RemoteCodes) ask(ctx context.Context, endpoint string, req *CodeRequest) (*remoteAnswer, error) {

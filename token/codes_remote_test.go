@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,4 +114,44 @@ func TestRemoteCodesAnswers(t *testing.T) {
 			requireError(t, w, tc.want, tc.code)
 		})
 	}
+}
+
+// SEC-03 for remote codes: with an authorization endpoint that does not
+// enforce single use itself, 20 concurrent redemptions still give exactly
+// one token, and the endpoint is asked once.
+func TestRemoteCodesRace(t *testing.T) {
+	var hits atomic.Int32
+	f, _ := remoteFixture(t, func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"me":"https://user.test/","scope":"create"}`))
+	})
+	ok, errs := race(f, 20, remoteForm("stateless"))
+	require.Equal(t, 1, ok)
+	assert.Equal(t, map[string]int{"invalid_grant": 19}, errs)
+	assert.Equal(t, int32(1), hits.Load())
+}
+
+// TOK-15 for remote codes: a replay by another client, or another kind of
+// token sent as a code, revokes nothing; the same client's replay does.
+func TestRemoteCodesInvalidReplay(t *testing.T) {
+	f, _ := remoteFixture(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"me":"https://user.test/","scope":"create"}`))
+	})
+	w := f.post(remoteForm("once"))
+	require.Equal(t, 200, w.Code)
+	m := body(t, w)
+	at := m["access_token"].(string)
+
+	evil := remoteForm("once")
+	evil.Set("client_id", "https://evil.test/")
+	requireError(t, f.post(evil), 400, "invalid_grant")
+	requireError(t, f.post(remoteForm(at)), 400, "invalid_grant") // a token as the code
+	_, err := f.verify(at)
+	require.NoError(t, err, "an invalid replay must not revoke")
+
+	requireError(t, f.post(remoteForm("once")), 400, "invalid_grant")
+	_, err = f.verify(at)
+	require.ErrorIs(t, err, token.ErrRevoked)
 }

@@ -49,8 +49,13 @@ func (s *MemoryStore) Put(_ context.Context, r *Record) error {
 	c := copyRecord(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.records[r.Key]; ok && old.Revoked() {
-		c.RevokedAt = old.RevokedAt // a tombstone outlives a late Put
+	if old, ok := s.records[r.Key]; ok {
+		if old.Revoked() {
+			c.RevokedAt = old.RevokedAt // a tombstone outlives a late Put
+		}
+		if !old.TakenAt.IsZero() {
+			c.TakenAt = old.TakenAt // Put is no way around take-once
+		}
 	}
 	if at, ok := s.revoked[r.Family]; ok && c.RevokedAt.IsZero() {
 		c.RevokedAt = at

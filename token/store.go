@@ -77,8 +77,9 @@ func (r *Record) Revoked() bool { return !r.RevokedAt.IsZero() }
 // Recorder keeps records by key.
 type Recorder interface {
 	// Put stores a record, replacing one under the same key, except that
-	// a revoked record (or tombstone) stays revoked, and a record of a
-	// family RevokeFamily revoked is stored revoked.
+	// a revoked record (or tombstone) stays revoked, a taken one stays
+	// taken (with its first TakenAt), and a record of a family
+	// RevokeFamily revoked is stored revoked.
 	Put(ctx context.Context, r *Record) error
 	// Get returns the record under key, revoked or not, or ErrNotFound.
 	Get(ctx context.Context, key Hash) (*Record, error)

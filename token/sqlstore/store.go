@@ -64,7 +64,9 @@ func newQueries(d Dialect) queries {
 			" COALESCE(?, (SELECT revoked_at FROM " + families + " WHERE family = ?)), ?)" +
 			" ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, family = excluded.family," +
 			" me = excluded.me, client_id = excluded.client_id, issued_at = excluded.issued_at," +
-			" expires_at = excluded.expires_at, taken_at = excluded.taken_at, info = excluded.info," +
+			" expires_at = excluded.expires_at, info = excluded.info," +
+			// A taken record stays taken: Put is no way around take-once.
+			" taken_at = COALESCE(" + table + ".taken_at, excluded.taken_at)," +
 			// A tombstone outlives a Put that comes after the revocation.
 			" revoked_at = COALESCE(" + table + ".revoked_at, excluded.revoked_at)" +
 			" RETURNING revoked_at"),

@@ -47,6 +47,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) token.Store) {
 		{"TakeMissing", testTakeMissing},
 		{"TakeIgnoresRevocation", testTakeIgnoresRevocation},
 		{"TakeConcurrent", testTakeConcurrent},
+		{"PutKeepsTaken", testPutKeepsTaken},
 		{"Revoke", testRevoke},
 		{"RevokeUnknownLeavesTombstone", testRevokeTombstone},
 		{"PutAfterRevokeStaysRevoked", testPutAfterRevoke},

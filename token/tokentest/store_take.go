@@ -108,3 +108,19 @@ func testTakeConcurrent(t *testing.T, s token.Store) {
 	}
 	assert.True(t, get(t, s, r.Key).TakenAt.Equal(winner.at), "stored TakenAt is the winner's")
 }
+
+// testPutKeepsTaken: a Put over a taken record leaves it taken, so that
+// "record, then take" can claim a key once however many callers race.
+func testPutKeepsTaken(t *testing.T, s token.Store) {
+	r := fullRecord("put-taken", token.KindCode)
+	put(t, s, r)
+	_, err := s.Take(t.Context(), r.Key, at(time.Minute))
+	require.NoError(t, err)
+	r2 := fullRecord("put-taken", token.KindCode)
+	r2.TakenAt = time.Time{}
+	put(t, s, r2)
+	got := get(t, s, r.Key)
+	assert.True(t, got.TakenAt.Equal(at(time.Minute)), "a Put must not untake a record")
+	_, err = s.Take(t.Context(), r.Key, at(2*time.Minute))
+	require.ErrorIs(t, err, token.ErrTaken)
+}
