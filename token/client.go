@@ -76,7 +76,8 @@ func (c *Client) Can(p string) bool {
 	return false
 }
 
-// Clients looks clients up by id.
+// Clients looks clients up by id. A client whose id is a URL is looked up
+// by its canonical form (CanonicalClientID): register it that way.
 type Clients interface {
 	// Client returns the client registered under id, or ErrUnknownClient.
 	Client(ctx context.Context, id string) (*Client, error)
@@ -94,13 +95,22 @@ var _ Clients = (*MemoryClients)(nil)
 func NewMemoryClients(cs ...*Client) *MemoryClients {
 	m := &MemoryClients{m: make(map[string]*Client, len(cs))}
 	for _, c := range cs {
-		m.m[c.ID] = c
+		m.Add(c)
 	}
 	return m
 }
 
-// Add registers c, replacing any client with the same id.
+// Add registers c, replacing any client with the same id. A URL id is
+// registered in its canonical form (a copy of c carries it), so that
+// https://App.example and https://app.example/ are one client.
 func (m *MemoryClients) Add(c *Client) {
+	if isURLID(c.ID) {
+		if canon, err := CanonicalClientID(c.ID); err == nil && canon != c.ID {
+			cc := *c
+			cc.ID = canon
+			c = &cc
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.m[c.ID] = c

@@ -80,7 +80,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, f *Fo
 		}
 		// Other schemes (Bearer) are not client authentication here.
 	}
-	id, secret := f.Get("client_id"), f.Get("client_secret")
+	secret := f.Get("client_secret")
+	id, err := clientID(f.Get("client_id"))
+	if err != nil {
+		return nil, err
+	}
 	if secret != "" {
 		if id == "" {
 			return nil, a.InvalidClient()
@@ -103,23 +107,34 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, f *Fo
 		return &ClientAuth{ID: c.ID, Client: c, Method: AuthNone}, nil
 	case !errors.Is(err, ErrUnknownClient):
 		return nil, ErrServer()
+	case !isURLID(id):
+		return nil, a.InvalidClient() // neither registered nor an IndieAuth client
 	}
-	if !strings.HasPrefix(id, "http://") && !strings.HasPrefix(id, "https://") {
-		return nil, a.InvalidClient()
+	return &ClientAuth{ID: id, Method: AuthNone}, nil
+}
+
+// maxClientIDLen bounds a client_id before any lookup (EDGE-02).
+const maxClientIDLen = 2048
+
+// clientID checks a client_id and returns the form clients are looked up
+// by: an IndieAuth URL client_id canonicalised (IndieAuth §3.3, §3.4),
+// any other id as it is.
+func clientID(id string) (string, error) {
+	if len(id) > maxClientIDLen {
+		return "", ErrInvalidRequest("client_id is too long")
+	}
+	if !isURLID(id) {
+		return id, nil
 	}
 	canon, err := CanonicalClientID(id)
 	if err != nil {
-		return nil, ErrInvalidRequest("client_id is not a valid IndieAuth client identifier")
+		return "", ErrInvalidRequest("client_id is not a valid IndieAuth client identifier")
 	}
-	if canon != id {
-		if c, err := a.Clients.Client(ctx, canon); err == nil {
-			if c.Confidential() {
-				return nil, a.InvalidClient()
-			}
-			return &ClientAuth{ID: c.ID, Client: c, Method: AuthNone}, nil
-		}
-	}
-	return &ClientAuth{ID: canon, Method: AuthNone}, nil
+	return canon, nil
+}
+
+func isURLID(id string) bool {
+	return strings.HasPrefix(id, "http://") || strings.HasPrefix(id, "https://")
 }
 
 func (a *Authenticator) basic(ctx context.Context, cred string, f *Form) (*ClientAuth, error) {
@@ -143,7 +158,10 @@ func (a *Authenticator) basic(ctx context.Context, cred string, f *Form) (*Clien
 	if err1 != nil || err2 != nil || id == "" || !utf8.ValidString(id) || !utf8.ValidString(secret) {
 		return nil, a.InvalidClient()
 	}
-	if fid := f.Get("client_id"); fid != "" && fid != id {
+	if id, err = clientID(id); err != nil {
+		return nil, a.InvalidClient()
+	}
+	if fid, err := clientID(f.Get("client_id")); err != nil || fid != "" && fid != id {
 		return nil, ErrInvalidRequest("client_id does not match the authenticated client")
 	}
 	c, err := a.check(ctx, id, secret)

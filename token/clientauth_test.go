@@ -211,3 +211,23 @@ func TestFailureLimitBounded(t *testing.T) {
 	}
 	assert.LessOrEqual(t, l.Tracked(), 100)
 }
+
+// A confidential client registered under a URL id is the same client
+// however the id is spelled: it must authenticate, and can redeem its own
+// code.
+func TestURLClientIDConfidential(t *testing.T) {
+	f := newFixture(t)
+	f.clients.Add(&token.Client{ID: "https://SVC.test", Secret: token.HashSecret("pw"), Grants: []string{token.GrantAuthorizationCode}})
+	code := f.mint(func(p *token.CodeParams) { p.ClientID = "https://svc.test" })
+	v := redeemForm(code)
+	v.Set("client_id", "https://svc.test/")
+	requireError(t, f.post(v), 401, "invalid_client")
+	v.Set("client_id", "https://SVC.test")
+	requireError(t, f.post(v), 401, "invalid_client")
+	v.Del("client_id")
+	w := f.post(v, "Authorization", basic("https://svc.test", "pw"))
+	require.Equal(t, 200, w.Code, w.Body.String())
+
+	// EDGE-02: an oversized client_id is refused before any lookup.
+	requireError(t, f.post(ccForm("client_id", strings.Repeat("x", 3000))), 400, "invalid_request")
+}

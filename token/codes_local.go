@@ -61,7 +61,7 @@ func (c *LocalCodes) Mint(ctx context.Context, p CodeParams) (string, error) {
 	if p.Me == "" || p.ClientID == "" || p.RedirectURI == "" {
 		return "", errors.New("token: a code needs me, client_id and redirect_uri")
 	}
-	clientID, err := canonicalIfURL(p.ClientID)
+	cid, err := clientID(p.ClientID)
 	if err != nil {
 		return "", err
 	}
@@ -90,7 +90,7 @@ func (c *LocalCodes) Mint(ctx context.Context, p CodeParams) (string, error) {
 		Key:    HashToken(code),
 		Kind:   KindCode,
 		Family: family,
-		Info: Info{Me: p.Me, ClientID: clientID, Scope: p.Scope, Subject: p.Me,
+		Info: Info{Me: p.Me, ClientID: cid, Scope: p.Scope, Subject: p.Me,
 			IssuedAt: at, ExpiresAt: at.Add(ttl)},
 		Code: &CodeGrant{RedirectURI: p.RedirectURI, Challenge: p.Challenge, ChallengeMethod: p.ChallengeMethod},
 	}
@@ -98,15 +98,6 @@ func (c *LocalCodes) Mint(ctx context.Context, p CodeParams) (string, error) {
 		return "", err
 	}
 	return code, nil
-}
-
-// canonicalIfURL canonicalises an IndieAuth client_id and leaves a
-// registered client's plain id alone.
-func canonicalIfURL(id string) (string, error) {
-	if len(id) > 7 && (id[:7] == "http://" || len(id) > 8 && id[:8] == "https://") {
-		return CanonicalClientID(id)
-	}
-	return id, nil
 }
 
 // Redeem implements Codes. The code's parameters are checked before it is
