@@ -174,22 +174,6 @@ func (a *Authenticator) basic(ctx context.Context, cred string, f *Form) (*Clien
 // check looks id up and matches secret against its hash. An unknown id
 // costs a hash too, so timing does not tell which ids exist.
 func (a *Authenticator) check(ctx context.Context, id, secret string) (*Client, error) {
-	if wait := a.Limit.blocked(id); wait > 0 {
-		return nil, errThrottled(wait)
-	}
-	c, err := a.check1(ctx, id, secret)
-	if err == nil || isInvalidClient(err) {
-		a.Limit.record(id, err == nil)
-	}
-	return c, err
-}
-
-func isInvalidClient(err error) bool {
-	e, ok := err.(*Error)
-	return ok && e.Code == CodeInvalidClient
-}
-
-func (a *Authenticator) check1(ctx context.Context, id, secret string) (*Client, error) {
 	c, err := a.Clients.Client(ctx, id)
 	if err != nil {
 		if !errors.Is(err, ErrUnknownClient) {
@@ -198,8 +182,12 @@ func (a *Authenticator) check1(ctx context.Context, id, secret string) (*Client,
 		HashSecret("").Match(secret)
 		return nil, a.InvalidClient()
 	}
+	if wait := a.Limit.Attempt(c.ID); wait > 0 {
+		return nil, errThrottled(wait)
+	}
 	if !c.Secret.Match(secret) {
 		return nil, a.InvalidClient()
 	}
+	a.Limit.Reset(c.ID)
 	return c, nil
 }

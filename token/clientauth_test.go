@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -181,7 +182,7 @@ func TestFailureLimit(t *testing.T) {
 	}
 	w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"))
 	requireError(t, w, 429, "invalid_client")
-	assert.Equal(t, "61", w.Header().Get("Retry-After"))
+	assert.Equal(t, "60", w.Header().Get("Retry-After"))
 	// Other clients are unaffected.
 	require.Equal(t, 200, f.post(ccForm("client_id", "svc2", "client_secret", "other")).Code)
 	f.clock.Advance(time.Minute)
@@ -197,19 +198,62 @@ func TestFailureLimit(t *testing.T) {
 	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
 }
 
-// The limit's memory stays bounded under invented ids.
+// The limit tracks registered ids only, keeps its memory bounded, and an
+// active lockout survives a flood of other ids.
 func TestFailureLimitBounded(t *testing.T) {
 	c := newClock()
 	l := &token.FailureLimit{MaxIDs: 100, Now: c.Now}
-	a := &token.Authenticator{Clients: token.NewMemoryClients(), Limit: l}
-	for i := range 1000 {
+	clients := token.NewMemoryClients(&token.Client{ID: "svc", Secret: token.HashSecret("s3cr3t")})
+	a := &token.Authenticator{Clients: clients, Limit: l}
+	try := func(id, secret string) error {
 		r := newPost("/token", "")
-		r.SetBasicAuth("id"+strconv.Itoa(i), "x")
+		r.SetBasicAuth(id, secret)
 		f, _ := token.ParseForm(httptest.NewRecorder(), r)
 		_, err := a.Authenticate(context.Background(), r, f)
-		require.Error(t, err)
+		return err
+	}
+	for i := range 1000 {
+		require.Error(t, try("id"+strconv.Itoa(i), "x"))
+	}
+	assert.Equal(t, 0, l.Tracked(), "unknown ids are not tracked")
+	for range 10 {
+		require.ErrorIs(t, try("svc", "guess"), &token.Error{Code: "invalid_client"})
+	}
+	for i := range 200 {
+		clients.Add(&token.Client{ID: "c" + strconv.Itoa(i), Secret: token.HashSecret("s")})
+		_ = try("c"+strconv.Itoa(i), "wrong")
 	}
 	assert.LessOrEqual(t, l.Tracked(), 100)
+	var e *token.Error
+	require.ErrorAs(t, try("svc", "s3cr3t"), &e)
+	assert.Equal(t, 429, e.Status, "the lockout of svc survived the flood")
+}
+
+// ERR-09 under concurrency: attempts are counted before the secret is
+// checked, so 200 parallel guesses get at most Max evaluations.
+func TestFailureLimitConcurrent(t *testing.T) {
+	f := newFixture(t)
+	var wg sync.WaitGroup
+	codes := make([]int, 200)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = f.post(ccForm(), "Authorization", basic("svc", "guess")).Code
+		}()
+	}
+	wg.Wait()
+	evaluated := 0
+	for _, c := range codes {
+		switch c {
+		case 401:
+			evaluated++
+		case 429:
+		default:
+			t.Fatalf("status %d", c)
+		}
+	}
+	assert.Equal(t, 10, evaluated)
 }
 
 // A confidential client registered under a URL id is the same client

@@ -8,16 +8,21 @@ import (
 )
 
 // FailureLimit slows password guessing at endpoints that authenticate
-// clients (RFC 6749 §2.3.1 requires protection against brute force): after
-// Max failed authentications of one client id within Window, that id is
-// refused with 429 and Retry-After until the window has passed, whatever
-// credentials it presents. A success clears the count. It keeps at most
-// MaxIDs ids, forgetting the oldest first, so memory stays bounded under a
-// flood of invented ids. Locking an id out is itself a nuisance an
-// attacker can cause; generated high-entropy secrets (GenerateSecret) make
-// guessing hopeless, and the limit is a second line.
+// clients (RFC 6749 §2.3.1 requires protection against brute force): a
+// registered client id gets Max attempts per Window that do not succeed;
+// after that it is refused with 429 and Retry-After until the window has
+// passed, whatever credentials it presents. A success clears the count.
+// Each attempt is counted before the secret is checked, so concurrent
+// guesses cannot overtake the limit. Only registered ids are tracked
+// (there is nothing to guess for an unknown one), and at most MaxIDs of
+// them, so memory stays bounded. Locking an id out is itself a nuisance an
+// attacker can cause; generated high-entropy secrets (GenerateSecret)
+// make guessing hopeless, and the limit is a second line.
+//
+// Applications can use it for their own secrets too, such as a consent
+// page's password: Attempt before checking, Reset after a success.
 type FailureLimit struct {
-	Max    int           // failures allowed per window; 0 means 10
+	Max    int           // attempts allowed per window; 0 means 10
 	Window time.Duration // 0 means one minute
 	MaxIDs int           // ids tracked at once; 0 means 10000
 	Now    func() time.Time
@@ -45,83 +50,81 @@ func (l *FailureLimit) params() (int, time.Duration, int) {
 	return max, win, ids
 }
 
-// blocked returns how long id must still wait, or 0.
-func (l *FailureLimit) blocked(id string) time.Duration {
+// Attempt counts one attempt for id and reports how long id must wait
+// before trying again: 0 when this attempt may go ahead. A nil limit
+// allows everything.
+func (l *FailureLimit) Attempt(id string) time.Duration {
 	if l == nil {
 		return 0
 	}
-	max, win, _ := l.params()
+	max, win, maxIDs := l.params()
 	at := now(l.Now)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	f := l.ids[id]
-	if f == nil {
-		return 0
-	}
-	if left := win - at.Sub(f.start); left > 0 {
-		if f.n >= max {
-			return left
-		}
-		return 0
-	}
-	delete(l.ids, id)
-	return 0
-}
-
-// record counts a failure for id, or clears it on success.
-func (l *FailureLimit) record(id string, ok bool) {
-	if l == nil {
-		return
-	}
-	_, win, maxIDs := l.params()
-	at := now(l.Now)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if ok {
-		delete(l.ids, id)
-		return
-	}
 	if l.ids == nil {
 		l.ids = make(map[string]*failures)
 	}
 	f := l.ids[id]
-	if f == nil || at.Sub(f.start) >= win {
-		if f == nil && len(l.ids) >= maxIDs {
-			l.evict(at, win)
+	if f != nil && at.Sub(f.start) >= win {
+		f = nil
+		delete(l.ids, id)
+	}
+	if f == nil {
+		if len(l.ids) >= maxIDs && !l.evict(at, win, max, maxIDs) {
+			return 0 // full of active lockouts: let it through untracked
 		}
 		f = &failures{start: at}
 		l.ids[id] = f
 	}
+	if f.n >= max {
+		return win - at.Sub(f.start)
+	}
 	f.n++
+	return 0
 }
 
-// evict drops expired entries, or the oldest when none has expired.
-func (l *FailureLimit) evict(at time.Time, win time.Duration) {
-	var oldest string
-	var oldestAt time.Time
-	for id, f := range l.ids {
-		if at.Sub(f.start) >= win {
-			delete(l.ids, id)
-			continue
-		}
-		if oldest == "" || f.start.Before(oldestAt) {
-			oldest, oldestAt = id, f.start
-		}
+// Reset clears id's count after a success.
+func (l *FailureLimit) Reset(id string) {
+	if l == nil {
+		return
 	}
-	if len(l.ids) > 0 && oldest != "" {
-		delete(l.ids, oldest)
-	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.ids, id)
 }
 
-func errThrottled(wait time.Duration) *Error {
-	secs := int(wait/time.Second) + 1
-	return &Error{Code: CodeInvalidClient, Description: "too many failed authentications; retry in " + strconv.Itoa(secs) + " seconds",
-		Status: http.StatusTooManyRequests, RetryAfter: secs}
-}
-
-// Tracked is the number of client ids the limit holds state for.
+// Tracked is the number of ids the limit holds state for.
 func (l *FailureLimit) Tracked() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.ids)
+}
+
+// evict makes room: expired entries go, or else the oldest entry that is
+// not locked out. It reports whether there is room now.
+func (l *FailureLimit) evict(at time.Time, win time.Duration, max, maxIDs int) bool {
+	var oldest string
+	var oldestAt time.Time
+	for id, f := range l.ids {
+		switch {
+		case at.Sub(f.start) >= win:
+			delete(l.ids, id)
+		case f.n < max && (oldest == "" || f.start.Before(oldestAt)):
+			oldest, oldestAt = id, f.start
+		}
+	}
+	if len(l.ids) < maxIDs {
+		return true
+	}
+	if oldest == "" {
+		return false
+	}
+	delete(l.ids, oldest)
+	return true
+}
+
+func errThrottled(wait time.Duration) *Error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return &Error{Code: CodeInvalidClient, Description: "too many failed authentications; retry in " + strconv.Itoa(secs) + " seconds",
+		Status: http.StatusTooManyRequests, RetryAfter: secs}
 }
