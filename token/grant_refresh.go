@@ -32,13 +32,18 @@ type RefreshToken struct {
 // Type implements Grant.
 func (*RefreshToken) Type() string { return GrantRefreshToken }
 
+// check is called by NewHandler: a grace window needs its key.
+func (g *RefreshToken) check() error {
+	if g.GraceWindow > 0 && len(g.GraceKey) < 32 {
+		return errors.New("token: RefreshToken.GraceWindow needs a GraceKey of at least 32 bytes")
+	}
+	return nil
+}
+
 func errBadRefresh() *Error { return ErrInvalidGrant("invalid refresh token") }
 
 // Grant implements Grant.
 func (g *RefreshToken) Grant(ctx context.Context, req *Request) (*Result, error) {
-	if g.GraceWindow > 0 && len(g.GraceKey) < 32 {
-		return nil, ErrServer() // misconfiguration: never silently weaken
-	}
 	rt := req.Form.Get("refresh_token")
 	if rt == "" {
 		return nil, ErrInvalidRequest("refresh_token is required")
@@ -84,10 +89,13 @@ func (g *RefreshToken) Grant(ctx context.Context, req *Request) (*Result, error)
 	case err == nil:
 		return res, nil
 	case errors.Is(err, ErrTaken):
-		if g.inGrace(ctx, req, taken, res.RefreshToken) {
+		switch g.grace(ctx, req, taken, res.RefreshToken) {
+		case graceServe:
 			res.RefreshStored = true
 			res.Event = "refreshed within grace window"
 			return res, nil
+		case graceWait:
+			return nil, errBadRefresh() // the winner is still minting: a race, not a replay
 		}
 		replayed(ctx, req.Store, req.Logger, "refresh_token", taken)
 		return nil, errBadRefresh()
@@ -112,15 +120,29 @@ func (g *RefreshToken) checkClient(ctx context.Context, req *Request, rec *Recor
 	return errBadRefresh()
 }
 
-// inGrace reports whether a lost race may still be answered with the
-// winner's successor: within the window, and while that successor is
-// recorded, unused and unrevoked.
-func (g *RefreshToken) inGrace(ctx context.Context, req *Request, taken *Record, successor string) bool {
+// Outcomes of a lost race inside the grace window.
+const (
+	graceNone  = iota // no window, or past it, or the successor was used: a replay
+	graceServe        // hand out the winner's successor
+	graceWait         // the winner has not recorded its successor yet
+)
+
+// grace decides what a request that lost the race for a refresh token
+// gets: within the window, the winner's successor while it is recorded,
+// unused and unrevoked; nothing (but no revocation) while the winner is
+// still recording it.
+func (g *RefreshToken) grace(ctx context.Context, req *Request, taken *Record, successor string) int {
 	if g.GraceWindow <= 0 || taken == nil || req.Now.Sub(taken.TakenAt) > g.GraceWindow {
-		return false
+		return graceNone
 	}
 	next, err := req.Store.Get(ctx, HashToken(successor))
-	return err == nil && next.Kind == KindRefresh && next.TakenAt.IsZero() && !next.Revoked()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return graceWait
+	case err != nil || next.Kind != KindRefresh || !next.TakenAt.IsZero() || next.Revoked():
+		return graceNone
+	}
+	return graceServe
 }
 
 func (g *RefreshToken) successor(rt string) string {

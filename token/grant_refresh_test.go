@@ -1,8 +1,11 @@
 package token_test
 
 import (
+	"context"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,4 +170,48 @@ func TestRefreshKeepsActor(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, act, info.Actor)
 	assert.Equal(t, act, info.MayAct)
+}
+
+// The "two tabs" race itself: with the grace window on, concurrent
+// refreshes never revoke the family, whichever way the race runs; every
+// success hands out the one successor, and it works.
+func TestRefreshGraceWindowRace(t *testing.T) {
+	key := []byte(strings.Repeat("k", 32))
+	f := newFixture(t, func(c *token.Config, lc *token.LocalCodes) {
+		c.Store = slowPut{c.Store.(*token.MemoryStore)}
+		lc.Store = c.Store
+		c.Grants = []token.Grant{&token.AuthorizationCode{Codes: lc}, &token.RefreshToken{GraceWindow: 10 * time.Second, GraceKey: key}}
+	})
+	rt := f.redeem()["refresh_token"].(string)
+	var wg sync.WaitGroup
+	results := make([]*httptest.ResponseRecorder, 2)
+	for i := range results {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = f.post(refreshForm(rt)) }()
+	}
+	wg.Wait()
+	var successor string
+	for _, w := range results {
+		if w.Code == 200 {
+			successor = body(t, w)["refresh_token"].(string)
+		} else {
+			requireError(t, w, 400, "invalid_grant")
+		}
+	}
+	require.NotEmpty(t, successor)
+	require.Equal(t, 200, f.post(refreshForm(successor)).Code, "the family survived the race")
+}
+
+func TestRefreshGraceKeyRequired(t *testing.T) {
+	_, err := token.NewHandler(token.Config{Issuer: iss, Store: token.NewMemoryStore(),
+		Grants: []token.Grant{&token.RefreshToken{GraceWindow: time.Second}}})
+	require.ErrorContains(t, err, "GraceKey")
+}
+
+// slowPut widens the window between a winner's Take and its Put.
+type slowPut struct{ *token.MemoryStore }
+
+func (s slowPut) Put(ctx context.Context, r *token.Record) error {
+	time.Sleep(5 * time.Millisecond)
+	return s.MemoryStore.Put(ctx, r)
 }

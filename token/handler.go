@@ -108,6 +108,11 @@ func NewHandler(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, auth: Authenticator{Clients: cfg.Clients, Realm: cfg.Realm, Limit: cfg.FailureLimit}, grants: make(map[string]Grant, len(cfg.Grants))}
 	for _, g := range cfg.Grants {
+		if c, ok := g.(interface{ check() error }); ok {
+			if err := c.check(); err != nil {
+				return nil, err
+			}
+		}
 		t := g.Type()
 		if t == "" || h.grants[t] != nil {
 			return nil, errors.New("token: grant type " + t + " is empty or given twice")
