@@ -36,6 +36,11 @@ type authorizer struct {
 	log         *slog.Logger
 	now         func() time.Time
 	page        *template.Template
+	// guesses limits wrong passwords on the consent page.
+	guesses *token.FailureLimit
+	// host is the issuer's host: with auto-approve, requests naming any
+	// other Host are refused, so a DNS-rebinding page cannot collect codes.
+	host string
 }
 
 //go:embed consent.html
@@ -99,13 +104,23 @@ func (a *authorizer) parse(v url.Values) (*authRequest, string, error) {
 		return req, "unsupported_response_type", nil
 	case req.State == "":
 		return req, "invalid_request", nil
-	case req.Challenge == "" || v.Get("code_challenge_method") != token.PKCES256:
+	case !validChallenge(req.Challenge) || v.Get("code_challenge_method") != token.PKCES256:
 		return req, "invalid_request", nil
 	}
 	if req.Scope, err = token.ParseScope(v.Get("scope")); err != nil {
 		return req, "invalid_scope", nil
 	}
 	return req, "", nil
+}
+
+// validChallenge checks an S256 code_challenge: 43 base64url characters
+// (RFC 7636 §4.2).
+func validChallenge(c string) bool {
+	if len(c) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(c)
+	return err == nil
 }
 
 func sameOrigin(clientID, redirect string) bool {
@@ -122,10 +137,17 @@ func (a *authorizer) request(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if code != "" {
-		a.redirect(w, r, req, url.Values{"error": {code}})
+		// Shown here rather than sent to the redirect URI: the client is
+		// unverified, and an automatic redirect would make this an open
+		// redirector (RFC 9700 §4.11.2).
+		http.Error(w, "authorization request refused: "+code, http.StatusBadRequest)
 		return
 	}
 	if a.autoApprove {
+		if r.Host != a.host {
+			http.Error(w, "auto-approve answers only requests for "+a.host, http.StatusForbidden)
+			return
+		}
 		a.approve(w, r, req)
 		return
 	}
@@ -182,11 +204,16 @@ func (a *authorizer) decide(w http.ResponseWriter, r *http.Request) {
 		a.redirect(w, r, req, url.Values{"error": {"access_denied"}})
 		return
 	}
+	if wait := a.guesses.Attempt("owner"); wait > 0 {
+		a.render(w, r, req, "Too many wrong passwords; try again in a minute.", http.StatusTooManyRequests)
+		return
+	}
 	if !a.password.Match(r.PostForm.Get("password")) {
 		a.log.Warn("consent: wrong password", "client_id", req.ClientID)
 		a.render(w, r, req, "Wrong password.", http.StatusUnauthorized)
 		return
 	}
+	a.guesses.Reset("owner")
 	a.approve(w, r, req)
 }
 
@@ -207,15 +234,15 @@ func (a *authorizer) approve(w http.ResponseWriter, r *http.Request, req *authRe
 // redirect sends the response to the client with state and iss.
 func (a *authorizer) redirect(w http.ResponseWriter, r *http.Request, req *authRequest, v url.Values) {
 	u, _ := url.Parse(req.RedirectURI)
-	q := u.Query()
-	for k, vs := range v {
-		q[k] = vs
-	}
 	if req.State != "" {
-		q.Set("state", req.State)
+		v.Set("state", req.State)
 	}
-	q.Set("iss", a.issuer)
-	u.RawQuery = q.Encode()
+	v.Set("iss", a.issuer)
+	// The redirect URI's own query is kept as it was (RFC 6749 §3.1.2).
+	if u.RawQuery != "" {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += v.Encode()
 	http.Redirect(w, r, u.String(), http.StatusSeeOther)
 }
 

@@ -74,40 +74,65 @@ func TestConsentPage(t *testing.T) {
 	assert.Len(t, loc.Query().Get("code"), 43)
 	assert.Equal(t, "st", loc.Query().Get("state"))
 	assert.Equal(t, base+"/", loc.Query().Get("iss"))
+
+	// Guessing is throttled: after five wrong passwords even the right
+	// one waits.
+	for range 5 {
+		assert.Equal(t, http.StatusUnauthorized, submit(browser, page(), "guess", "approve").StatusCode)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, submit(browser, page(), "hunter22", "approve").StatusCode)
 }
 
-// Bad authorization requests: an untrusted client or redirect is answered
-// on the page, anything else at the redirect URI with an error and iss.
+// Bad authorization requests are answered on the page, never by
+// redirecting to the unverified client (RFC 9700 §4.11.2).
 func TestAuthorizationRequestErrors(t *testing.T) {
 	base, _ := startServer(t, "-db", filepath.Join(t.TempDir(), "e.db"), "-auto-approve")
 	for _, tc := range []struct {
-		name   string
-		edit   func(url.Values)
-		status int
-		err    string
+		name string
+		edit func(url.Values)
+		err  string
 	}{
-		{"foreign redirect", func(v url.Values) { v.Set("redirect_uri", "https://evil.test/cb") }, 400, ""},
-		{"bad client_id", func(v url.Values) { v.Set("client_id", "https://u@app.test/") }, 400, ""},
-		{"no PKCE", func(v url.Values) { v.Del("code_challenge") }, 303, "invalid_request"},
-		{"plain PKCE", func(v url.Values) { v.Set("code_challenge_method", "plain") }, 303, "invalid_request"},
-		{"no state", func(v url.Values) { v.Del("state") }, 303, "invalid_request"},
-		{"token response type", func(v url.Values) { v.Set("response_type", "token") }, 303, "unsupported_response_type"},
-		{"bad scope", func(v url.Values) { v.Set("scope", "a  b") }, 303, "invalid_scope"},
+		{"foreign redirect", func(v url.Values) { v.Set("redirect_uri", "https://evil.test/cb") }, "invalid client_id or redirect_uri"},
+		{"bad client_id", func(v url.Values) { v.Set("client_id", "https://u@app.test/") }, "invalid client_id or redirect_uri"},
+		{"no PKCE", func(v url.Values) { v.Del("code_challenge") }, "invalid_request"},
+		{"malformed challenge", func(v url.Values) { v.Set("code_challenge", "short") }, "invalid_request"},
+		{"plain PKCE", func(v url.Values) { v.Set("code_challenge_method", "plain") }, "invalid_request"},
+		{"no state", func(v url.Values) { v.Del("state") }, "invalid_request"},
+		{"token response type", func(v url.Values) { v.Set("response_type", "token") }, "unsupported_response_type"},
+		{"bad scope", func(v url.Values) { v.Set("scope", "a  b") }, "invalid_scope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := authQuery(base)
 			tc.edit(v)
 			resp, err := noRedirects.Get(base + "/auth?" + v.Encode())
 			require.NoError(t, err)
+			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			require.Equal(t, tc.status, resp.StatusCode)
-			if tc.err != "" {
-				loc, _ := url.Parse(resp.Header.Get("Location"))
-				assert.Equal(t, tc.err, loc.Query().Get("error"))
-				assert.Equal(t, base+"/", loc.Query().Get("iss"))
-			}
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			assert.Empty(t, resp.Header.Get("Location"))
+			assert.Contains(t, string(b), tc.err)
 		})
 	}
+}
+
+// The redirect URI's own query survives; auto-approve answers only its own
+// host (no DNS rebinding).
+func TestAuthorizationRedirect(t *testing.T) {
+	base, _ := startServer(t, "-db", filepath.Join(t.TempDir(), "r.db"), "-auto-approve")
+	v := authQuery(base)
+	v.Set("redirect_uri", "http://127.0.0.1:9/cb?b=2&a=1")
+	resp, err := noRedirects.Get(base + "/auth?" + v.Encode())
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	assert.Regexp(t, `^http://127\.0\.0\.1:9/cb\?b=2&a=1&code=[A-Za-z0-9_-]{43}&iss=`, resp.Header.Get("Location"))
+
+	req, _ := http.NewRequest(http.MethodGet, base+"/auth?"+authQuery(base).Encode(), nil)
+	req.Host = "rebound.attacker.test"
+	resp, err = noRedirects.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
 
 // -auto-approve is refused off loopback.

@@ -156,6 +156,18 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("WWW-Authenticate"), `error="invalid_token"`)
 
+	// A client-only token names no user: it may not post as the owner.
+	ccReq, _ := http.NewRequest(http.MethodPost, base+"/token", strings.NewReader("grant_type=client_credentials"))
+	ccReq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	ccReq.SetBasicAuth("rs", "rs-secret")
+	resp, err = http.DefaultClient.Do(ccReq)
+	require.NoError(t, err)
+	var cc map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&cc))
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode, cc)
+	assert.Equal(t, http.StatusForbidden, post(cc["access_token"].(string)).StatusCode)
+
 	assert.Contains(t, out.String(), "token: issued")
 	assert.NotContains(t, out.String(), tok.AccessToken)
 }

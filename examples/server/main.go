@@ -11,6 +11,11 @@
 //	go run ./examples/server -password s3cret -client svc:s3cr3t
 //
 // Every flag has an environment variable too; see -help.
+//
+// For simplicity the JWT signing key lives in the same database as the
+// hashed tokens, and the default profile URL (the server's own address, an
+// IP and a port) suits local development only: a real deployment gives -me
+// and an https -issuer, and keeps its key elsewhere.
 package main
 
 import (

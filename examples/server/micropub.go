@@ -22,6 +22,7 @@ import (
 type micropub struct {
 	db      *database
 	baseURL string // posts live at baseURL + "posts/" + id
+	owner   string // only tokens of the owner may post
 }
 
 func (m *micropub) routes(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
@@ -50,6 +51,12 @@ func (m *micropub) query(w http.ResponseWriter, r *http.Request) {
 
 func (m *micropub) create(w http.ResponseWriter, r *http.Request) {
 	info, _ := introspect.InfoFromContext(r.Context())
+	if info.Me != m.owner {
+		// A client-only token (client_credentials) names no user: it may
+		// not post as the owner (RFC 9700 §4.15).
+		microError(w, http.StatusForbidden, "forbidden", "only the site owner's tokens may post")
+		return
+	}
 	content, err := readContent(w, r)
 	if err != nil {
 		microError(w, http.StatusBadRequest, "invalid_request", err.Error())

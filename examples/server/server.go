@@ -72,6 +72,7 @@ func newServer(ctx context.Context, cfg *config, db *database, out io.Writer) (*
 		issuer: iss, me: cfg.me, password: pw, codes: codes, autoApprove: cfg.autoApprove,
 		profile: &token.Profile{Name: "Site owner", URL: cfg.me},
 		csrfKey: csrfKey, log: log, now: time.Now, page: newConsentPage(),
+		guesses: &token.FailureLimit{Max: 5}, host: u.Host,
 	}
 	profiles := token.ProfileFunc(authz.profileFunc)
 
@@ -149,7 +150,7 @@ func newServer(ctx context.Context, cfg *config, db *database, out io.Writer) (*
 	mux.Handle("/revoke", revoker)
 	mux.Handle("/userinfo", guard(introspect.Userinfo(profiles)))
 	mux.Handle("/jwks", keys.Handler())
-	(&micropub{db: db, baseURL: iss}).routes(mux, guard)
+	(&micropub{db: db, baseURL: iss, owner: cfg.me}).routes(mux, guard)
 	return &server{mux: mux, log: log}, nil
 }
 
