@@ -15,6 +15,11 @@ import (
 // a consumed token again revokes the whole family. A token is bound to its
 // client; a narrower scope may be asked for (the successor keeps the whole
 // original scope), a broader one is invalid_scope.
+//
+// Rotation consumes the presented token before the successor is recorded:
+// should the store fail in between, the client gets server_error and its
+// retry with the same token counts as reuse. A store that fails that way
+// fails the user's session; it never leaves two live successors.
 type RefreshToken struct {
 	// GraceWindow, when positive, lets a request that lost a race for the
 	// same refresh token (a client refreshing from two tabs) within this
