@@ -24,11 +24,13 @@ func TestPostgresBackend(t *testing.T) {
 	// A schema of its own, so runs and other suites never meet.
 	admin, err := sql.Open("pgx", dsn)
 	require.NoError(t, err)
-	defer admin.Close()
 	schema := "tokenkit_example_" + strings.ToLower(rand.Text()[:12])
 	_, err = admin.Exec("CREATE SCHEMA " + schema)
 	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
 	u, err := url.Parse(dsn)
 	require.NoError(t, err)
 	q := u.Query()
