@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/exchange"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // allowAll is a policy for tests about what the grant enforces on its
@@ -47,7 +48,7 @@ func TestExchangeDelegationChain(t *testing.T) {
 
 	// Hop 2: api2 exchanges api1's token; the chain nests.
 	at2 := f.exchange(exchangeForm(at1, "actor_token", f.clientToken("api2", "api2-secret"), "actor_token_type", ttAT),
-		basic("api2", "api2-secret"))["access_token"].(string)
+		tokentest.Basic("api2", "api2-secret"))["access_token"].(string)
 	info, err = f.jwt.Verify(ctx, at2)
 	require.NoError(t, err)
 	assert.Equal(t, me, info.Subject)
@@ -57,7 +58,7 @@ func TestExchangeDelegationChain(t *testing.T) {
 		"act": map[string]any{"sub": "api1", "client_id": "api1"}}, actorClaims(t, at2))
 
 	// Hop 3 without an actor token: the client is the actor.
-	at3 := f.exchange(exchangeForm(at2), basic("agent-a", "a-secret"))["access_token"].(string)
+	at3 := f.exchange(exchangeForm(at2), tokentest.Basic("agent-a", "a-secret"))["access_token"].(string)
 	info, err = f.jwt.Verify(ctx, at3)
 	require.NoError(t, err)
 	assert.Equal(t, 3, info.Actor.Depth())
@@ -65,7 +66,7 @@ func TestExchangeDelegationChain(t *testing.T) {
 	assert.Equal(t, "api2", info.Actor.Actor.Subject)
 
 	// The same actor exchanging again does not grow the chain.
-	at4 := f.exchange(exchangeForm(at3, "scope", "create"), basic("agent-a", "a-secret"))["access_token"].(string)
+	at4 := f.exchange(exchangeForm(at3, "scope", "create"), tokentest.Basic("agent-a", "a-secret"))["access_token"].(string)
 	info, err = f.jwt.Verify(ctx, at4)
 	require.NoError(t, err)
 	assert.Equal(t, 3, info.Actor.Depth())
@@ -77,10 +78,10 @@ func TestExchangeDelegationChain(t *testing.T) {
 func TestExchangeChainDepth(t *testing.T) {
 	f := newFixture(t, func(_ *token.Config, x *exchange.Config) { x.MaxActDepth = 2 })
 	at1 := f.exchange(exchangeForm(f.userToken(everyone)), api1)["access_token"].(string)
-	at2 := f.exchange(exchangeForm(at1), basic("api2", "api2-secret"))["access_token"].(string)
-	requireError(t, f.post(exchangeForm(at2), basic("agent-a", "a-secret")), http.StatusBadRequest, "invalid_request")
+	at2 := f.exchange(exchangeForm(at1), tokentest.Basic("api2", "api2-secret"))["access_token"].(string)
+	tokentest.RequireError(t, f.post(exchangeForm(at2), tokentest.Basic("agent-a", "a-secret")), http.StatusBadRequest, "invalid_request")
 	// api2, already the outermost actor, may still narrow its own token.
-	f.exchange(exchangeForm(at2, "scope", "update"), basic("api2", "api2-secret"))
+	f.exchange(exchangeForm(at2, "scope", "update"), tokentest.Basic("api2", "api2-secret"))
 
 	deep := &token.Actor{Subject: "x"}
 	for range 5 {
@@ -88,7 +89,7 @@ func TestExchangeChainDepth(t *testing.T) {
 	}
 	g := newFixture(t)
 	sub := g.userToken(func(i *token.Info) { i.Actor = deep })
-	requireError(t, g.post(exchangeForm(sub), api1), http.StatusBadRequest, "invalid_request")
+	tokentest.RequireError(t, g.post(exchangeForm(sub), api1), http.StatusBadRequest, "invalid_request")
 }
 
 // Impersonation only when the policy says so; the subject's own chain is
@@ -131,9 +132,9 @@ func TestExchangeMayAct(t *testing.T) {
 			if tt.actor != "" {
 				form = exchangeForm(sub, "actor_token", tt.actor, "actor_token_type", ttAT)
 			}
-			w := f.post(form, basic(tt.client, tt.secret))
+			w := f.post(form, tokentest.Basic(tt.client, tt.secret))
 			if !tt.ok {
-				requireError(t, w, http.StatusBadRequest, "invalid_request")
+				tokentest.RequireError(t, w, http.StatusBadRequest, "invalid_request")
 				return
 			}
 			requireSuccess(t, w)
@@ -155,7 +156,7 @@ func TestExchangeMayAct(t *testing.T) {
 		if tt.ok {
 			requireSuccess(t, w)
 		} else {
-			requireError(t, w, http.StatusBadRequest, "invalid_request")
+			tokentest.RequireError(t, w, http.StatusBadRequest, "invalid_request")
 		}
 	}
 }
@@ -180,12 +181,12 @@ func TestMayActIssued(t *testing.T) {
 
 	svc := f.clientToken("agent-a", "a-secret")
 	assert.Equal(t, map[string]any{"client_id": "api1"}, claims(t, svc)["may_act"])
-	requireError(t, f.post(exchangeForm(svc), basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
+	tokentest.RequireError(t, f.post(exchangeForm(svc), tokentest.Basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
 
 	at := f.exchange(exchangeForm(svc), api1)["access_token"].(string)
 	assert.Equal(t, map[string]any{"client_id": "api2"}, claims(t, at)["may_act"])
-	requireError(t, f.post(exchangeForm(at), basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
-	f.exchange(exchangeForm(at), basic("api2", "api2-secret"))
+	tokentest.RequireError(t, f.post(exchangeForm(at), tokentest.Basic("agent-b", "b-secret")), http.StatusBadRequest, "invalid_request")
+	f.exchange(exchangeForm(at), tokentest.Basic("api2", "api2-secret"))
 }
 
 // A policy that scribbles on its Request changes nothing the grant

@@ -126,9 +126,9 @@ func (f *fixture) userToken(mods ...func(*token.Info)) string {
 // an actor token naming the client.
 func (f *fixture) clientToken(id, secret string) string {
 	f.t.Helper()
-	w := f.post(url.Values{"grant_type": {"client_credentials"}}, basic(id, secret))
+	w := f.post(url.Values{"grant_type": {"client_credentials"}}, tokentest.Basic(id, secret))
 	require.Equal(f.t, http.StatusOK, w.Code, w.Body.String())
-	return body(f.t, w)["access_token"].(string)
+	return tokentest.DecodeJSON(f.t, w)["access_token"].(string)
 }
 
 // exchangeForm is a token exchange of subject, declared as an access
@@ -174,21 +174,10 @@ func (f *fixture) exchange(form url.Values, auth string) map[string]any {
 	f.t.Helper()
 	w := f.post(form, auth)
 	requireSuccess(f.t, w)
-	return body(f.t, w)
+	return tokentest.DecodeJSON(f.t, w)
 }
 
-func basic(id, secret string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
-}
-
-var api1 = basic("api1", "api1-secret")
-
-func body(t testing.TB, w *httptest.ResponseRecorder) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &m), "body: %s", w.Body.String())
-	return m
-}
+var api1 = tokentest.Basic("api1", "api1-secret")
 
 // requireSuccess checks the RFC 8693 §2.2.1 response shape (TX-08).
 func requireSuccess(t testing.TB, w *httptest.ResponseRecorder) {
@@ -197,7 +186,7 @@ func requireSuccess(t testing.TB, w *httptest.ResponseRecorder) {
 	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
 	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 	require.Equal(t, "no-cache", w.Header().Get("Pragma"))
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	require.IsType(t, "", m["access_token"])
 	require.NotEmpty(t, m["access_token"])
 	require.Contains(t, []any{ttAT, ttJWT}, m["issued_token_type"])
@@ -205,19 +194,6 @@ func requireSuccess(t testing.TB, w *httptest.ResponseRecorder) {
 	require.IsType(t, float64(0), m["expires_in"])
 	for k := range m {
 		require.Contains(t, []string{"access_token", "issued_token_type", "token_type", "expires_in", "scope", "refresh_token", "me"}, k)
-	}
-}
-
-// requireError checks an RFC 6749 §5.2 error response exactly.
-func requireError(t testing.TB, w *httptest.ResponseRecorder, status int, code string) {
-	t.Helper()
-	require.Equal(t, status, w.Code, "body: %s", w.Body.String())
-	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
-	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
-	m := body(t, w)
-	require.Equal(t, code, m["error"], "body: %s", w.Body.String())
-	for k := range m {
-		require.Contains(t, []string{"error", "error_description", "error_uri"}, k)
 	}
 }
 

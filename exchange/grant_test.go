@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/exchange"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // TX-01, TX-08, TX-10, TX-13: the seed's scenario on the wire. API1
@@ -57,7 +58,7 @@ func TestExchangeScenario(t *testing.T) {
 	assert.Equal(t, []string{"api2"}, rec.Info.Audience)
 
 	// TX-06: a target the policy refuses.
-	requireError(t, f.post(exchangeForm(f.userToken(), "audience", "api3"), api1), http.StatusBadRequest, "invalid_target")
+	tokentest.RequireError(t, f.post(exchangeForm(f.userToken(), "audience", "api3"), api1), http.StatusBadRequest, "invalid_target")
 
 	logs := f.logs.String()
 	assert.Contains(t, logs, `"msg":"token: exchanged"`)
@@ -106,7 +107,7 @@ func TestExchangeRequestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			requireError(t, f.post(tt.form, api1), tt.status, tt.code)
+			tokentest.RequireError(t, f.post(tt.form, api1), tt.status, tt.code)
 		})
 	}
 }
@@ -150,7 +151,7 @@ func TestExchangeBadSubject(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			requireError(t, f.post(tt.form, api1), http.StatusBadRequest, "invalid_request")
+			tokentest.RequireError(t, f.post(tt.form, api1), http.StatusBadRequest, "invalid_request")
 		})
 	}
 
@@ -195,7 +196,7 @@ func TestExchangeRefreshSubject(t *testing.T) {
 	require.NoError(t, f.store.RevokeFamily(ctx, "f-gone"))
 
 	for _, rt := range []string{foreign, taken, old, gone, "unknown"} {
-		requireError(t, f.post(exchangeForm(rt, "subject_token_type", ttRT), api1), 400, "invalid_request")
+		tokentest.RequireError(t, f.post(exchangeForm(rt, "subject_token_type", ttRT), api1), 400, "invalid_request")
 	}
 	m := f.exchange(exchangeForm(good, "subject_token_type", ttRT, "audience", "api2"), api1)
 	info, err := f.at("api2").Verify(ctx, m["access_token"].(string))
@@ -209,7 +210,7 @@ func TestExchangeRefreshSubject(t *testing.T) {
 
 	// Off by default: the type is then unsupported.
 	g := newFixture(t)
-	requireError(t, g.post(exchangeForm(good, "subject_token_type", ttRT), api1), 400, "invalid_request")
+	tokentest.RequireError(t, g.post(exchangeForm(good, "subject_token_type", ttRT), api1), 400, "invalid_request")
 }
 
 // TX-12: exchange needs client authentication.
@@ -225,14 +226,14 @@ func TestExchangeClientAuthentication(t *testing.T) {
 	}{
 		{"TX-12 no client", exchangeForm(ut), "", 401, "invalid_client"},
 		{"TX-12 public client", exchangeForm(ut, "client_id", "pub"), "", 401, "invalid_client"},
-		{"wrong secret", exchangeForm(ut), basic("api1", "nope"), 401, "invalid_client"},
+		{"wrong secret", exchangeForm(ut), tokentest.Basic("api1", "nope"), 401, "invalid_client"},
 		{"IndieAuth client URL", exchangeForm(ut, "client_id", app), "", 400, "unauthorized_client"},
-		{"client without the grant", exchangeForm(ut), basic("svc", "s3cr3t"), 400, "unauthorized_client"},
+		{"client without the grant", exchangeForm(ut), tokentest.Basic("svc", "s3cr3t"), 400, "unauthorized_client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := f.post(tt.form, tt.auth)
-			requireError(t, w, tt.status, tt.code)
+			tokentest.RequireError(t, w, tt.status, tt.code)
 			if tt.status == 401 {
 				assert.Equal(t, `Basic realm="token"`, w.Header().Get("WWW-Authenticate"))
 			}
@@ -246,7 +247,7 @@ func TestExchangeClientAuthentication(t *testing.T) {
 	info, err := g.jwt.Verify(context.Background(), m["access_token"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, "pub", info.ClientID)
-	requireError(t, g.post(exchangeForm(sub), ""), 401, "invalid_client")
+	tokentest.RequireError(t, g.post(exchangeForm(sub), ""), 401, "invalid_client")
 }
 
 // TX-08: issued_token_type follows requested_token_type.
@@ -265,7 +266,7 @@ func TestExchangeRequestedTokenType(t *testing.T) {
 	}
 	// Without IssuesJWT the endpoint cannot promise a JWT.
 	g := newFixture(t, func(_ *token.Config, x *exchange.Config) { x.IssuesJWT = false })
-	requireError(t, g.post(exchangeForm(g.userToken(), "requested_token_type", ttJWT), api1), 400, "invalid_request")
+	tokentest.RequireError(t, g.post(exchangeForm(g.userToken(), "requested_token_type", ttJWT), api1), 400, "invalid_request")
 }
 
 // Exchanged tokens join their subject's family: revoking the user's grant
@@ -324,7 +325,7 @@ func TestExchangeOpaque(t *testing.T) {
 	assert.Equal(t, "api1", info.Subject)
 	assert.Equal(t, &token.Actor{Subject: "api1", ClientID: "api1"}, info.Actor)
 	// A JWT cannot be asked for from an opaque issuer.
-	requireError(t, f.post(exchangeForm(sub, "requested_token_type", ttJWT), api1), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(exchangeForm(sub, "requested_token_type", ttJWT), api1), 400, "invalid_request")
 }
 
 // Refusals are logged with their reason, never with a token.
@@ -332,7 +333,7 @@ func TestExchangeRefusalLog(t *testing.T) {
 	f := newFixture(t)
 	sub := f.userToken()
 	require.NoError(t, f.store.Revoke(context.Background(), token.HashToken(sub), f.clock.Now().Add(time.Hour)))
-	requireError(t, f.post(exchangeForm(sub, "audience", "api2"), api1), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(exchangeForm(sub, "audience", "api2"), api1), 400, "invalid_request")
 	logs := f.logs.String()
 	assert.Contains(t, logs, `"level":"WARN","msg":"exchange: refused","client_id":"api1",`+
 		`"subject_token_type":"`+ttAT+`","actor_token_type":"","error":"invalid_request",`+

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/exchange"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // TX-06, TX-07: targets. resource and audience may repeat; what the policy
@@ -37,18 +38,18 @@ func TestExchangeTargets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := f.post(exchangeForm(f.userToken(), tt.kv...), api1)
 			if tt.code != "" {
-				requireError(t, w, 400, tt.code)
+				tokentest.RequireError(t, w, 400, tt.code)
 				return
 			}
 			requireSuccess(t, w)
-			info, err := f.jwt.Verify(ctx, body(t, w)["access_token"].(string))
+			info, err := f.jwt.Verify(ctx, tokentest.DecodeJSON(t, w)["access_token"].(string))
 			require.NoError(t, err)
 			assert.Equal(t, tt.aud, info.Audience)
 		})
 	}
 	// The targets are api1's, not everyone's.
-	requireError(t, f.post(exchangeForm(f.userToken(func(i *token.Info) { i.Audience = []string{"api2"} }), "audience", "a"),
-		basic("api2", "api2-secret")), 400, "invalid_target")
+	tokentest.RequireError(t, f.post(exchangeForm(f.userToken(func(i *token.Info) { i.Audience = []string{"api2"} }), "audience", "a"),
+		tokentest.Basic("api2", "api2-secret")), 400, "invalid_target")
 }
 
 // TX-09: the scope never widens.
@@ -70,13 +71,13 @@ func TestExchangeScope(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sub := f.userToken(func(i *token.Info) { i.Audience = []string{tt.client} })
-			w := f.post(exchangeForm(sub, "scope", tt.scope), basic(tt.client, tt.secret))
+			w := f.post(exchangeForm(sub, "scope", tt.scope), tokentest.Basic(tt.client, tt.secret))
 			if !tt.ok {
-				requireError(t, w, 400, tt.want)
+				tokentest.RequireError(t, w, 400, tt.want)
 				return
 			}
 			requireSuccess(t, w)
-			assert.Equal(t, tt.want, body(t, w)["scope"])
+			assert.Equal(t, tt.want, tokentest.DecodeJSON(t, w)["scope"])
 		})
 	}
 
@@ -167,7 +168,7 @@ func TestExchangePolicyErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, withPolicy(tt.policy))
-			requireError(t, f.post(exchangeForm(f.userToken()), api1), tt.status, tt.code)
+			tokentest.RequireError(t, f.post(exchangeForm(f.userToken()), api1), tt.status, tt.code)
 		})
 	}
 }
@@ -176,12 +177,12 @@ func TestExchangePolicyErrors(t *testing.T) {
 func TestDefaultPolicy(t *testing.T) {
 	f := newFixture(t)
 	// A client that is neither the subject token's client nor audience.
-	requireError(t, f.post(exchangeForm(f.userToken()), basic("api2", "api2-secret")), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(exchangeForm(f.userToken()), tokentest.Basic("api2", "api2-secret")), 400, "invalid_request")
 	// The subject token's own client may downscope it.
 	own := f.userToken(func(i *token.Info) { i.ClientID, i.Audience = "api2", []string{iss} })
-	m := f.exchange(exchangeForm(own, "scope", "create"), basic("api2", "api2-secret"))
+	m := f.exchange(exchangeForm(own, "scope", "create"), tokentest.Basic("api2", "api2-secret"))
 	assert.Equal(t, "create", m["scope"])
 	// An actor token issued to another client.
 	other := f.clientToken("agent-b", "b-secret")
-	requireError(t, f.post(exchangeForm(f.userToken(), "actor_token", other, "actor_token_type", ttAT), api1), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(exchangeForm(f.userToken(), "actor_token", other, "actor_token_type", ttAT), api1), 400, "invalid_request")
 }

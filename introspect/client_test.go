@@ -17,6 +17,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // remote is a real authorization server from this library on a loopback
@@ -341,7 +342,7 @@ func TestClientDownMiddleware503(t *testing.T) {
 	c, err := introspect.NewClient(introspect.ClientConfig{Endpoint: srv.URL})
 	require.NoError(t, err)
 	h := introspect.Middleware(introspect.MiddlewareConfig{Verifier: c})(http.NotFoundHandler())
-	w := serve(h, "GET", "/", "", "Authorization", "Bearer abc")
+	w := tokentest.Serve(h, "GET", "/", "", "Authorization", "Bearer abc")
 	requireError(t, w, http.StatusServiceUnavailable, "temporarily_unavailable", "")
 }
 

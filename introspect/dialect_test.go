@@ -16,6 +16,7 @@ import (
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/revoke"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // stack is a whole IndieAuth server over real HTTP, composed as doc.go
@@ -122,7 +123,7 @@ func TestDialects(t *testing.T) {
 			t.Run(format+"/"+how, func(t *testing.T) {
 				s := newStack(t, format == "jwt")
 				at, rt := s.redeem(t)
-				rs := []string{"Authorization", basic("rs", "rs-secret")}
+				rs := []string{"Authorization", tokentest.Basic("rs", "rs-secret")}
 				remote, err := introspect.NewClient(introspect.ClientConfig{Endpoint: s.srv.URL + "/introspect",
 					ClientID: "rs", ClientSecret: "rs-secret", CacheSize: -1})
 				require.NoError(t, err)

@@ -2,13 +2,10 @@ package introspect_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // Fixture names from conformance.md §0.
@@ -29,26 +27,6 @@ const (
 	rsBAud    = "https://rs-b.test/"
 	verifierV = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 )
-
-// clock is a fake clock tests advance by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // failing wraps a store so a test can make it fail.
 type failing struct {
@@ -80,7 +58,7 @@ func (f *failing) Get(ctx context.Context, k token.Hash) (*token.Record, error) 
 // introspection endpoint, on one store.
 type server struct {
 	t       testing.TB
-	clock   *clock
+	clock   *tokentest.Clock
 	store   *failing
 	clients *token.MemoryClients
 	codes   *token.LocalCodes
@@ -96,7 +74,7 @@ type serverOption func(*server, *token.Config, *introspect.Config)
 func withRefresh(s *server, _ *token.Config, c *introspect.Config) { c.Refresh = s.store }
 
 func newServer(t testing.TB, opts ...serverOption) *server {
-	s := &server{t: t, clock: newClock(), store: &failing{Store: token.NewMemoryStore()}}
+	s := &server{t: t, clock: tokentest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)), store: &failing{Store: token.NewMemoryStore()}}
 	s.clients = token.NewMemoryClients(
 		&token.Client{ID: "rs", Secret: token.HashSecret("rs-secret"), Permissions: []string{"introspect"}},
 		&token.Client{ID: "rs-b", Secret: token.HashSecret("rs-b-secret"), Permissions: []string{"introspect"}},
@@ -162,24 +140,24 @@ func (s *server) redeem(scope ...string) (at, rt string) {
 	w := s.postToken(url.Values{"grant_type": {"authorization_code"}, "code": {s.mint(scope...)},
 		"client_id": {c1}, "redirect_uri": {cb}, "code_verifier": {verifierV}})
 	require.Equal(s.t, http.StatusOK, w.Code, w.Body.String())
-	m := decode(s.t, w)
+	m := tokentest.DecodeJSON(s.t, w)
 	return m["access_token"].(string), m["refresh_token"].(string)
 }
 
 // clientToken issues a client_credentials token to svc.
 func (s *server) clientToken(scope string) string {
 	s.t.Helper()
-	w := s.postToken(url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, "Authorization", basic("svc", "s3cr3t"))
+	w := s.postToken(url.Values{"grant_type": {"client_credentials"}, "scope": {scope}}, "Authorization", tokentest.Basic("svc", "s3cr3t"))
 	require.Equal(s.t, http.StatusOK, w.Code, w.Body.String())
-	return decode(s.t, w)["access_token"].(string)
+	return tokentest.DecodeJSON(s.t, w)["access_token"].(string)
 }
 
 func (s *server) postToken(form url.Values, hdr ...string) *httptest.ResponseRecorder {
-	return serve(s.tokens, http.MethodPost, "/token", form.Encode(), hdr...)
+	return tokentest.Serve(s.tokens, http.MethodPost, "/token", form.Encode(), hdr...)
 }
 
 func (s *server) introspect(form url.Values, hdr ...string) *httptest.ResponseRecorder {
-	return serve(s.intro, http.MethodPost, "/introspect", form.Encode(), hdr...)
+	return tokentest.Serve(s.intro, http.MethodPost, "/introspect", form.Encode(), hdr...)
 }
 
 // asRS introspects tok as the resource server rs.
@@ -188,37 +166,7 @@ func (s *server) asRS(tok string, extra ...string) *httptest.ResponseRecorder {
 	for i := 0; i+1 < len(extra); i += 2 {
 		f.Set(extra[i], extra[i+1])
 	}
-	return s.introspect(f, "Authorization", basic("rs", "rs-secret"))
-}
-
-// serve sends a request with a body (form-encoded for POST) and header
-// pairs; an empty value deletes the header.
-func serve(h http.Handler, method, target, body string, hdr ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, target, strings.NewReader(body))
-	if method == http.MethodPost {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		if hdr[i+1] == "" {
-			r.Header.Del(hdr[i])
-			continue
-		}
-		r.Header.Add(hdr[i], hdr[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
-}
-
-func basic(id, secret string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
-}
-
-func decode(t testing.TB, w *httptest.ResponseRecorder) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &m), "body: %s", w.Body.String())
-	return m
+	return s.introspect(f, "Authorization", tokentest.Basic("rs", "rs-secret"))
 }
 
 // requireInactive checks the one answer for every token that is not
@@ -232,16 +180,10 @@ func requireInactive(t testing.TB, w *httptest.ResponseRecorder) {
 	require.Equal(t, `{"active":false}`, w.Body.String())
 }
 
-// requireError checks an RFC 6749 §5.2 error response exactly.
+// requireError checks an RFC 6749 §5.2 error response exactly, and its
+// WWW-Authenticate challenge ("" for none).
 func requireError(t testing.TB, w *httptest.ResponseRecorder, status int, code, challenge string) {
 	t.Helper()
-	require.Equal(t, status, w.Code, "body: %s", w.Body.String())
-	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
-	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
+	tokentest.RequireError(t, w, status, code)
 	require.Equal(t, challenge, w.Header().Get("WWW-Authenticate"))
-	m := decode(t, w)
-	require.Equal(t, code, m["error"], "body: %s", w.Body.String())
-	for k := range m {
-		require.Contains(t, []string{"error", "error_description", "error_uri"}, k)
-	}
 }

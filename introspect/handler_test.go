@@ -14,6 +14,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // INT-01, INT-03, INT-09: an active token's members, each of its JSON type.
@@ -33,7 +34,7 @@ func TestHandlerActive(t *testing.T) {
 		"exp":%d,"iat":%d,"sub":%q,"aud":%q,"iss":%q,"jti":%q}`,
 		me, c1, now+3600, now, me, rsAud, iss, rec.Info.ID), w.Body.String())
 
-	m := decode(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, true, m["active"]) // a JSON boolean, not "true" (conformance §14.1)
 	assert.IsType(t, float64(0), m["exp"])
 	assert.IsType(t, float64(0), m["iat"])
@@ -45,7 +46,7 @@ func TestHandlerClientCredentialsTokenHasNoMe(t *testing.T) {
 	s := newServer(t)
 	w := s.asRS(s.clientToken("read"))
 	require.Equal(t, http.StatusOK, w.Code)
-	m := decode(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, true, m["active"])
 	assert.Equal(t, "svc", m["client_id"])
 	assert.Equal(t, "svc", m["sub"])
@@ -57,13 +58,13 @@ func TestHandlerMethods(t *testing.T) {
 	s := newServer(t)
 	at, _ := s.redeem()
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodOptions} {
-		w := serve(s.intro, m, "/introspect?token="+at, "", "Authorization", basic("rs", "rs-secret"))
+		w := tokentest.Serve(s.intro, m, "/introspect?token="+at, "", "Authorization", tokentest.Basic("rs", "rs-secret"))
 		require.Equal(t, http.StatusMethodNotAllowed, w.Code, m)
 		assert.Equal(t, "POST", w.Header().Get("Allow"))
 		assert.NotContains(t, w.Body.String(), "active")
 	}
 	// A POST with the token in the query only: the query is never read.
-	w := serve(s.intro, http.MethodPost, "/introspect?token="+at, "", "Authorization", basic("rs", "rs-secret"))
+	w := tokentest.Serve(s.intro, http.MethodPost, "/introspect?token="+at, "", "Authorization", tokentest.Basic("rs", "rs-secret"))
 	requireError(t, w, http.StatusBadRequest, "invalid_request", "")
 }
 
@@ -83,12 +84,12 @@ func TestHandlerCallers(t *testing.T) {
 		challenge string
 	}{
 		{"no authorization", nil, nil, 401, "invalid_client", basicChallenge},
-		{"wrong secret", nil, []string{"Authorization", basic("rs", "wrong")}, 401, "invalid_client", `Basic realm="token"`},
-		{"unknown client", nil, []string{"Authorization", basic("nobody", "x")}, 401, "invalid_client", `Basic realm="token"`},
-		{"INT-10 client without the permission", nil, []string{"Authorization", basic("svc", "s3cr3t")}, 401, "invalid_client", `Basic realm="token"`},
+		{"wrong secret", nil, []string{"Authorization", tokentest.Basic("rs", "wrong")}, 401, "invalid_client", `Basic realm="token"`},
+		{"unknown client", nil, []string{"Authorization", tokentest.Basic("nobody", "x")}, 401, "invalid_client", `Basic realm="token"`},
+		{"INT-10 client without the permission", nil, []string{"Authorization", tokentest.Basic("svc", "s3cr3t")}, 401, "invalid_client", `Basic realm="token"`},
 		{"public client", url.Values{"client_id": {c1}}, nil, 401, "invalid_client", basicChallenge},
 		{"basic with bad base64", nil, []string{"Authorization", "Basic %%%"}, 401, "invalid_client", `Basic realm="token"`},
-		{"two Authorization headers", nil, []string{"Authorization", basic("rs", "rs-secret"), "Authorization", basic("rs", "rs-secret")}, 400, "invalid_request", ""},
+		{"two Authorization headers", nil, []string{"Authorization", tokentest.Basic("rs", "rs-secret"), "Authorization", tokentest.Basic("rs", "rs-secret")}, 400, "invalid_request", ""},
 		{"invalid caller bearer", nil, []string{"Authorization", "Bearer nope"}, 401, "invalid_token",
 			`Bearer realm="token", error="invalid_token", error_description="the access token is invalid"`},
 		{"malformed caller bearer", nil, []string{"Authorization", "Bearer a b"}, 400, "invalid_request",
@@ -110,7 +111,7 @@ func TestHandlerCallers(t *testing.T) {
 		form url.Values
 		hdr  []string
 	}{
-		{"client_secret_basic", nil, []string{"Authorization", basic("rs", "rs-secret")}},
+		{"client_secret_basic", nil, []string{"Authorization", tokentest.Basic("rs", "rs-secret")}},
 		{"client_secret_post", url.Values{"client_id": {"rs"}, "client_secret": {"rs-secret"}}, nil},
 		{"bearer with the introspect scope", nil, []string{"Authorization", "Bearer " + callerTok}},
 		{"lowercase bearer scheme", nil, []string{"Authorization", "bearer " + callerTok}},
@@ -122,7 +123,7 @@ func TestHandlerCallers(t *testing.T) {
 			}
 			w := s.introspect(f, tc.hdr...)
 			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
-			assert.Equal(t, true, decode(t, w)["active"])
+			assert.Equal(t, true, tokentest.DecodeJSON(t, w)["active"])
 		})
 	}
 	assert.Equal(t, []string{"client_secret_basic", "client_secret_post", "Bearer"}, s.intro.AuthMethods())
@@ -152,12 +153,12 @@ func TestHandlerInactive(t *testing.T) {
 		{"EDGE-22 alg none JWT", "token=eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0.eyJzdWIiOiJ4In0."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			requireInactive(t, serve(s.intro, http.MethodPost, "/introspect", tc.body, "Authorization", basic("rs", "rs-secret")))
+			requireInactive(t, tokentest.Serve(s.intro, http.MethodPost, "/introspect", tc.body, "Authorization", tokentest.Basic("rs", "rs-secret")))
 		})
 	}
 	t.Run("INT-08 expired at request time", func(t *testing.T) {
 		w := s.asRS(at)
-		require.Equal(t, true, decode(t, w)["active"])
+		require.Equal(t, true, tokentest.DecodeJSON(t, w)["active"])
 		s.clock.Advance(time.Hour + time.Second)
 		requireInactive(t, s.asRS(at))
 	})
@@ -167,15 +168,15 @@ func TestHandlerInactive(t *testing.T) {
 func TestHandlerAudience(t *testing.T) {
 	s := newServer(t)
 	at, _ := s.redeem()
-	assert.Equal(t, true, decode(t, s.asRS(at))["active"])
-	requireInactive(t, s.introspect(url.Values{"token": {at}}, "Authorization", basic("rs-b", "rs-b-secret")))
+	assert.Equal(t, true, tokentest.DecodeJSON(t, s.asRS(at))["active"])
+	requireInactive(t, s.introspect(url.Values{"token": {at}}, "Authorization", tokentest.Basic("rs-b", "rs-b-secret")))
 }
 
 // INT-06: no token parameter is a malformed request, not an inactive token.
 func TestHandlerMissingToken(t *testing.T) {
 	s := newServer(t)
 	for _, body := range []string{"", "token_type_hint=access_token", "tokens=x"} {
-		w := serve(s.intro, http.MethodPost, "/introspect", body, "Authorization", basic("rs", "rs-secret"))
+		w := tokentest.Serve(s.intro, http.MethodPost, "/introspect", body, "Authorization", tokentest.Basic("rs", "rs-secret"))
 		requireError(t, w, http.StatusBadRequest, "invalid_request", "")
 	}
 }
@@ -200,7 +201,7 @@ func TestHandlerHints(t *testing.T) {
 		t.Run(tc.typ+"/"+tc.hint, func(t *testing.T) {
 			w := s.asRS(tc.tok, "token_type_hint", tc.hint)
 			require.Equal(t, http.StatusOK, w.Code)
-			m := decode(t, w)
+			m := tokentest.DecodeJSON(t, w)
 			require.Equal(t, true, m["active"], w.Body.String())
 			assert.Equal(t, tc.typ, m["token_type"])
 			assert.Equal(t, "create update", m["scope"])
@@ -239,16 +240,16 @@ func TestHandlerRateLimit(t *testing.T) {
 // EDGE-01, EDGE-03, EDGE-05: bounded, strict forms.
 func TestHandlerBadForms(t *testing.T) {
 	s := newServer(t)
-	auth := []string{"Authorization", basic("rs", "rs-secret")}
-	w := serve(s.intro, http.MethodPost, "/introspect", "token="+strings.Repeat("a", 10<<20), auth...)
+	auth := []string{"Authorization", tokentest.Basic("rs", "rs-secret")}
+	w := tokentest.Serve(s.intro, http.MethodPost, "/introspect", "token="+strings.Repeat("a", 10<<20), auth...)
 	requireError(t, w, http.StatusRequestEntityTooLarge, "invalid_request", "")
-	w = serve(s.intro, http.MethodPost, "/introspect", "token=a&token=b", auth...)
+	w = tokentest.Serve(s.intro, http.MethodPost, "/introspect", "token=a&token=b", auth...)
 	requireError(t, w, http.StatusBadRequest, "invalid_request", "")
-	w = serve(s.intro, http.MethodPost, "/introspect", "token=%zz", auth...)
+	w = tokentest.Serve(s.intro, http.MethodPost, "/introspect", "token=%zz", auth...)
 	requireError(t, w, http.StatusBadRequest, "invalid_request", "")
-	w = serve(s.intro, http.MethodPost, "/introspect", "token=%00", auth...)
+	w = tokentest.Serve(s.intro, http.MethodPost, "/introspect", "token=%00", auth...)
 	requireError(t, w, http.StatusBadRequest, "invalid_request", "")
-	w = serve(s.intro, http.MethodPost, "/introspect", `{"token":"x"}`, append(auth, "Content-Type", "", "Content-Type", "application/json")...)
+	w = tokentest.Serve(s.intro, http.MethodPost, "/introspect", `{"token":"x"}`, append(auth, "Content-Type", "", "Content-Type", "application/json")...)
 	requireError(t, w, http.StatusBadRequest, "invalid_request", "")
 }
 

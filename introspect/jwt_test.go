@@ -15,6 +15,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // SEC-09, SEC-10, EDGE-22: with self-encoded tokens, every forged or
@@ -60,9 +61,9 @@ func TestJWTVariants(t *testing.T) {
 		return c
 	}
 	good := sign(hdr(nil), claims(nil))
-	w := serve(intro, http.MethodPost, "/introspect", "token="+good, "Authorization", basic("rs", "rs-secret"))
-	require.Equal(t, true, decode(t, w)["active"], w.Body.String())
-	require.Equal(t, http.StatusNoContent, serve(mw, "GET", "/", "", "Authorization", "Bearer "+good).Code)
+	w := tokentest.Serve(intro, http.MethodPost, "/introspect", "token="+good, "Authorization", tokentest.Basic("rs", "rs-secret"))
+	require.Equal(t, true, tokentest.DecodeJSON(t, w)["active"], w.Body.String())
+	require.Equal(t, http.StatusNoContent, tokentest.Serve(mw, "GET", "/", "", "Authorization", "Bearer "+good).Code)
 
 	pem := []byte(pub) // HS256 "signed" with the public key as the secret
 	for name, tok := range map[string]string{
@@ -84,8 +85,8 @@ func TestJWTVariants(t *testing.T) {
 		"refresh-like opaque": "zQmRkYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM",
 	} {
 		t.Run(name, func(t *testing.T) {
-			requireInactive(t, serve(intro, http.MethodPost, "/introspect", "token="+tok, "Authorization", basic("rs", "rs-secret")))
-			w := serve(mw, "GET", "/", "", "Authorization", "Bearer "+tok)
+			requireInactive(t, tokentest.Serve(intro, http.MethodPost, "/introspect", "token="+tok, "Authorization", tokentest.Basic("rs", "rs-secret")))
+			w := tokentest.Serve(mw, "GET", "/", "", "Authorization", "Bearer "+tok)
 			if len(tok) > introspect.MaxTokenBytes {
 				require.Equal(t, http.StatusUnauthorized, w.Code)
 				return

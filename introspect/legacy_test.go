@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // LEG-01..LEG-04 through the token endpoint's own path: the token.Handler
@@ -48,7 +49,7 @@ func TestLegacyWire(t *testing.T) {
 		{"LEG-04 case", "Application/JSON", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			w := serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer "+at, "Accept", tc.accept)
+			w := tokentest.Serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer "+at, "Accept", tc.accept)
 			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 			assert.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 			assert.Equal(t, "Accept", w.Header().Get("Vary"))
@@ -62,39 +63,39 @@ func TestLegacyWire(t *testing.T) {
 		})
 	}
 	t.Run("LEG-02 bogus token", func(t *testing.T) {
-		w := serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer bogus", "Accept", "application/json")
+		w := tokentest.Serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer bogus", "Accept", "application/json")
 		requireError(t, w, http.StatusUnauthorized, "invalid_token", invalid)
 	})
 	t.Run("LEG-03 no credentials", func(t *testing.T) {
-		w := serve(s.tokens, http.MethodGet, "/token", "")
+		w := tokentest.Serve(s.tokens, http.MethodGet, "/token", "")
 		require.Equal(t, http.StatusUnauthorized, w.Code)
 		assert.Equal(t, bareChallenge, w.Header().Get("WWW-Authenticate"))
 		assert.Empty(t, w.Body.String())
 	})
 	t.Run("LEG-03 token in the query only", func(t *testing.T) {
-		w := serve(s.tokens, http.MethodGet, "/token?access_token="+at, "")
+		w := tokentest.Serve(s.tokens, http.MethodGet, "/token?access_token="+at, "")
 		require.Equal(t, http.StatusUnauthorized, w.Code)
 		assert.Equal(t, bareChallenge, w.Header().Get("WWW-Authenticate"))
 		assert.Empty(t, w.Body.String())
 	})
 	t.Run("malformed credentials", func(t *testing.T) {
-		w := serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer a b")
+		w := tokentest.Serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer a b")
 		requireError(t, w, http.StatusBadRequest, "invalid_request",
 			`Bearer realm="token", error="invalid_request", error_description="the Bearer credentials are malformed"`)
 	})
 	t.Run("store down", func(t *testing.T) {
 		s.store.set(true)
 		defer s.store.set(false)
-		w := serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer "+at)
+		w := tokentest.Serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer "+at)
 		requireError(t, w, http.StatusServiceUnavailable, "temporarily_unavailable", "")
 	})
 	t.Run("expired", func(t *testing.T) {
 		s.clock.Advance(2 * time.Hour)
-		w := serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer "+at)
+		w := tokentest.Serve(s.tokens, http.MethodGet, "/token", "", "Authorization", "Bearer "+at)
 		requireError(t, w, http.StatusUnauthorized, "invalid_token", invalid)
 	})
 	t.Run("the token endpoint advertises GET", func(t *testing.T) {
-		w := serve(s.tokens, http.MethodPut, "/token", "")
+		w := tokentest.Serve(s.tokens, http.MethodPut, "/token", "")
 		require.Equal(t, http.StatusMethodNotAllowed, w.Code)
 		assert.Equal(t, "GET, POST", w.Header().Get("Allow"))
 	})
@@ -107,12 +108,12 @@ func TestLegacyClientTokenPreferJSON(t *testing.T) {
 	cc := s.clientToken("read")
 	l, err := introspect.NewLegacy(introspect.LegacyConfig{Verifier: s.opaque, PreferJSON: true, Realm: "x"})
 	require.NoError(t, err)
-	w := serve(l, http.MethodGet, "/token", "", "Authorization", "Bearer "+cc)
+	w := tokentest.Serve(l, http.MethodGet, "/token", "", "Authorization", "Bearer "+cc)
 	require.Equal(t, http.StatusOK, w.Code)
-	m := decode(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, "svc", m["client_id"])
 	assert.NotContains(t, m, "me")
-	w = serve(l, http.MethodPost, "/token", "", "Authorization", "Bearer "+cc)
+	w = tokentest.Serve(l, http.MethodPost, "/token", "", "Authorization", "Bearer "+cc)
 	require.Equal(t, http.StatusMethodNotAllowed, w.Code)
 	assert.Equal(t, "GET", w.Header().Get("Allow"))
 	_, err = introspect.NewLegacy(introspect.LegacyConfig{})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/introspect"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 func profileOf(_ context.Context, who string) (*token.Profile, error) {
@@ -59,7 +60,7 @@ func newResource(t *testing.T, mods ...func(*introspect.MiddlewareConfig)) *reso
 }
 
 func (r *resource) do(method, target, body string, hdr ...string) *httptest.ResponseRecorder {
-	return serve(r.mux, method, target, body, hdr...)
+	return tokentest.Serve(r.mux, method, target, body, hdr...)
 }
 
 const (
@@ -128,7 +129,7 @@ func TestMiddlewareWire(t *testing.T) {
 		{"BEA-04 two body tokens", "POST", "/userinfo", "access_token=" + at + "&access_token=" + at, nil,
 			bad(400, "invalid_request", `Bearer realm="micropub", error="invalid_request", error_description="more than one access_token parameter"`)},
 		{"BEA-05 no credentials", "GET", "/userinfo", "", nil, requireBare},
-		{"BEA-05 Basic scheme", "GET", "/userinfo", "", []string{"Authorization", basic("rs", "rs-secret")}, requireBare},
+		{"BEA-05 Basic scheme", "GET", "/userinfo", "", []string{"Authorization", tokentest.Basic("rs", "rs-secret")}, requireBare},
 		{"BEA-05 Bearerx scheme", "GET", "/userinfo", "", []string{"Authorization", "Bearerx " + at}, requireBare},
 		{"BEA-06 expired", "GET", "/userinfo", "", []string{"Authorization", "Bearer " + expired}, bad(401, "invalid_token", invalidToken)},
 		{"BEA-06 unknown", "GET", "/userinfo", "", []string{"Authorization", "Bearer abc"}, bad(401, "invalid_token", invalidToken)},
@@ -210,7 +211,7 @@ func TestMiddlewareUnavailable(t *testing.T) {
 		return nil, fmt.Errorf("wrapped: %w", introspect.ErrRemote)
 	})
 	h := introspect.Middleware(introspect.MiddlewareConfig{Verifier: v})(http.NotFoundHandler())
-	w := serve(h, "GET", "/", "", "Authorization", "Bearer abc")
+	w := tokentest.Serve(h, "GET", "/", "", "Authorization", "Bearer abc")
 	requireError(t, w, http.StatusServiceUnavailable, "temporarily_unavailable", "")
 	assert.Equal(t, "5", w.Header().Get("Retry-After"))
 }
@@ -219,10 +220,10 @@ func TestMiddlewareUnavailable(t *testing.T) {
 func TestWithoutMiddleware(t *testing.T) {
 	called := false
 	h := introspect.RequireScope("create")(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called = true }))
-	w := serve(h, "GET", "/", "")
+	w := tokentest.Serve(h, "GET", "/", "")
 	assert.Equal(t, http.StatusUnauthorized, w.Code)
 	assert.False(t, called)
-	w = serve(introspect.Userinfo(token.ProfileFunc(profileOf)), "GET", "/", "")
+	w = tokentest.Serve(introspect.Userinfo(token.ProfileFunc(profileOf)), "GET", "/", "")
 	assert.Equal(t, http.StatusUnauthorized, w.Code)
 	_, ok := introspect.InfoFromContext(context.Background())
 	assert.False(t, ok)
@@ -236,12 +237,12 @@ func TestUserinfoProfilesFailure(t *testing.T) {
 	at, _ := s.redeem("profile")
 	down := token.ProfileFunc(func(context.Context, string) (*token.Profile, error) { return nil, errors.New("down") })
 	h := introspect.Middleware(introspect.MiddlewareConfig{Verifier: s.opaque})(introspect.Userinfo(down))
-	w := serve(h, "GET", "/userinfo", "", "Authorization", "Bearer "+at)
+	w := tokentest.Serve(h, "GET", "/userinfo", "", "Authorization", "Bearer "+at)
 	requireError(t, w, http.StatusServiceUnavailable, "temporarily_unavailable", "")
 	// And a nil profile is an empty object.
 	none := token.ProfileFunc(func(context.Context, string) (*token.Profile, error) { return nil, nil })
 	h = introspect.Middleware(introspect.MiddlewareConfig{Verifier: s.opaque})(introspect.Userinfo(none))
-	w = serve(h, "GET", "/userinfo", "", "Authorization", "Bearer "+at)
+	w = tokentest.Serve(h, "GET", "/userinfo", "", "Authorization", "Bearer "+at)
 	require.Equal(t, http.StatusOK, w.Code)
 	assert.Equal(t, "{}", w.Body.String())
 }

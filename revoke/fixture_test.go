@@ -3,14 +3,11 @@ package revoke_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +16,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/revoke"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // Fixture names from conformance.md §0.
@@ -29,23 +27,6 @@ const (
 	me        = "https://user.test/"
 	verifierV = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // store wraps a MemoryStore to count lookups and fail on demand.
 type store struct {
@@ -123,7 +104,7 @@ func (s *syncBuffer) String() string {
 // action=revoke, all on one store.
 type server struct {
 	t       testing.TB
-	clock   *clock
+	clock   *tokentest.Clock
 	store   *store
 	clients *token.MemoryClients
 	codes   *token.LocalCodes
@@ -134,7 +115,7 @@ type server struct {
 }
 
 func newServer(t testing.TB, mods ...func(*server, *token.Config, *revoke.Config)) *server {
-	s := &server{t: t, clock: &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)},
+	s := &server{t: t, clock: tokentest.NewClock(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)),
 		store: &store{MemoryStore: token.NewMemoryStore()}, logs: &syncBuffer{}}
 	cc := []string{token.GrantClientCredentials, token.GrantAuthorizationCode, token.GrantRefreshToken}
 	s.clients = token.NewMemoryClients(
@@ -185,16 +166,16 @@ func (s *server) redeem() (at, rt string) {
 	s.t.Helper()
 	w := s.post(s.tokens, redeemForm(s.mint()))
 	require.Equal(s.t, http.StatusOK, w.Code, w.Body.String())
-	m := decode(s.t, w)
+	m := tokentest.DecodeJSON(s.t, w)
 	return m["access_token"].(string), m["refresh_token"].(string)
 }
 
 // clientToken issues a client_credentials token to id.
 func (s *server) clientToken(id, secret string) string {
 	s.t.Helper()
-	w := s.post(s.tokens, url.Values{"grant_type": {"client_credentials"}}, "Authorization", basic(id, secret))
+	w := s.post(s.tokens, url.Values{"grant_type": {"client_credentials"}}, "Authorization", tokentest.Basic(id, secret))
 	require.Equal(s.t, http.StatusOK, w.Code, w.Body.String())
-	return decode(s.t, w)["access_token"].(string)
+	return tokentest.DecodeJSON(s.t, w)["access_token"].(string)
 }
 
 // refresh uses rt and returns the response.
@@ -212,31 +193,7 @@ func (s *server) active(tok string) bool {
 }
 
 func (s *server) post(h http.Handler, form url.Values, hdr ...string) *httptest.ResponseRecorder {
-	return serve(h, http.MethodPost, "/", form.Encode(), hdr...)
-}
-
-func serve(h http.Handler, method, target, body string, hdr ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, target, strings.NewReader(body))
-	if method == http.MethodPost {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		r.Header.Add(hdr[i], hdr[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
-}
-
-func basic(id, secret string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
-}
-
-func decode(t testing.TB, w *httptest.ResponseRecorder) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &m), "body: %s", w.Body.String())
-	return m
+	return tokentest.Serve(h, http.MethodPost, "/", form.Encode(), hdr...)
 }
 
 // requireOK checks the RFC 7009 §2.2 success: 200, no body, not cached.
@@ -247,16 +204,10 @@ func requireOK(t testing.TB, w *httptest.ResponseRecorder) {
 	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 }
 
-// requireError checks an RFC 6749 §5.2 error response exactly.
+// requireError checks an RFC 6749 §5.2 error response exactly, and its
+// WWW-Authenticate challenge ("" for none).
 func requireError(t testing.TB, w *httptest.ResponseRecorder, status int, code, challenge string) {
 	t.Helper()
-	require.Equal(t, status, w.Code, "body: %s", w.Body.String())
-	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
-	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
+	tokentest.RequireError(t, w, status, code)
 	require.Equal(t, challenge, w.Header().Get("WWW-Authenticate"))
-	m := decode(t, w)
-	require.Equal(t, code, m["error"], "body: %s", w.Body.String())
-	for k := range m {
-		require.Contains(t, []string{"error", "error_description", "error_uri"}, k)
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokenkit/tokenkit/revoke"
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 const basicChallenge = `Basic realm="token"`
@@ -22,7 +23,7 @@ func TestRevokeAccessToken(t *testing.T) {
 	s := newServer(t)
 	at, _ := s.redeem()
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut} {
-		w := serve(s.revoker, m, "/revoke?token="+at, "")
+		w := tokentest.Serve(s.revoker, m, "/revoke?token="+at, "")
 		require.Equal(t, http.StatusMethodNotAllowed, w.Code)
 		assert.Equal(t, "POST", w.Header().Get("Allow"))
 	}
@@ -56,13 +57,13 @@ func TestRevokeFamily(t *testing.T) {
 	requireOK(t, s.post(s.revoker, url.Values{"token": {rt}, "token_type_hint": {"refresh_token"}}))
 	w := s.refresh(rt)
 	require.Equal(t, http.StatusBadRequest, w.Code)
-	assert.Equal(t, "invalid_grant", decode(t, w)["error"])
+	assert.Equal(t, "invalid_grant", tokentest.DecodeJSON(t, w)["error"])
 	assert.False(t, s.active(at))
 
 	at, rt = s.redeem()
 	w = s.refresh(rt)
 	require.Equal(t, http.StatusOK, w.Code)
-	at2, rt2 := decode(t, w)["access_token"].(string), decode(t, w)["refresh_token"].(string)
+	at2, rt2 := tokentest.DecodeJSON(t, w)["access_token"].(string), tokentest.DecodeJSON(t, w)["refresh_token"].(string)
 	requireOK(t, s.post(s.revoker, url.Values{"token": {at2}}))
 	assert.False(t, s.active(at))
 	assert.False(t, s.active(at2))
@@ -77,9 +78,9 @@ func TestRevokeFamily(t *testing.T) {
 // REV-07: no token is invalid_request, after client authentication.
 func TestRevokeMissingToken(t *testing.T) {
 	s := newServer(t)
-	requireError(t, s.post(s.revoker, url.Values{}, "Authorization", basic("svc", "s3cr3t")), 400, "invalid_request", "")
+	requireError(t, s.post(s.revoker, url.Values{}, "Authorization", tokentest.Basic("svc", "s3cr3t")), 400, "invalid_request", "")
 	requireError(t, s.post(s.revoker, url.Values{"token_type_hint": {"access_token"}}), 400, "invalid_request", "")
-	requireError(t, s.post(s.revoker, url.Values{}, "Authorization", basic("svc", "wrong")), 401, "invalid_client", basicChallenge)
+	requireError(t, s.post(s.revoker, url.Values{}, "Authorization", tokentest.Basic("svc", "wrong")), 401, "invalid_client", basicChallenge)
 }
 
 // REV-08, REV-09, EDGE-15: confidential clients authenticate first and
@@ -95,13 +96,13 @@ func TestRevokeClientAuthentication(t *testing.T) {
 		code   string
 		chall  string
 	}{
-		{"REV-08 wrong secret", nil, []string{"Authorization", basic("svc", "wrong")}, 401, "invalid_client", basicChallenge},
-		{"unknown client", nil, []string{"Authorization", basic("nobody", "x")}, 401, "invalid_client", basicChallenge},
+		{"REV-08 wrong secret", nil, []string{"Authorization", tokentest.Basic("svc", "wrong")}, 401, "invalid_client", basicChallenge},
+		{"unknown client", nil, []string{"Authorization", tokentest.Basic("nobody", "x")}, 401, "invalid_client", basicChallenge},
 		{"bad base64", nil, []string{"Authorization", "Basic !!!"}, 401, "invalid_client", basicChallenge},
 		{"no colon", nil, []string{"Authorization", "Basic " + "c3Zj"}, 401, "invalid_client", basicChallenge},
 		{"10 KB Basic", nil, []string{"Authorization", "Basic " + strings.Repeat("QUFB", 2600)}, 401, "invalid_client", basicChallenge},
-		{"two methods", url.Values{"client_secret": {"s3cr3t"}}, []string{"Authorization", basic("svc", "s3cr3t")}, 400, "invalid_request", ""},
-		{"two headers", nil, []string{"Authorization", basic("svc", "s3cr3t"), "Authorization", basic("svc", "s3cr3t")}, 400, "invalid_request", ""},
+		{"two methods", url.Values{"client_secret": {"s3cr3t"}}, []string{"Authorization", tokentest.Basic("svc", "s3cr3t")}, 400, "invalid_request", ""},
+		{"two headers", nil, []string{"Authorization", tokentest.Basic("svc", "s3cr3t"), "Authorization", tokentest.Basic("svc", "s3cr3t")}, 400, "invalid_request", ""},
 		{"confidential client without its secret", url.Values{"client_id": {"svc"}}, nil, 401, "invalid_client", basicChallenge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,7 +115,7 @@ func TestRevokeClientAuthentication(t *testing.T) {
 		})
 	}
 	t.Run("REV-09 another client's token", func(t *testing.T) {
-		requireOK(t, s.post(s.revoker, url.Values{"token": {svc}}, "Authorization", basic("svc2", "other")))
+		requireOK(t, s.post(s.revoker, url.Values{"token": {svc}}, "Authorization", tokentest.Basic("svc2", "other")))
 		assert.True(t, s.active(svc))
 		assert.Contains(t, s.logs.String(), "token of another client left alone")
 	})
@@ -123,7 +124,7 @@ func TestRevokeClientAuthentication(t *testing.T) {
 		assert.True(t, s.active(svc))
 	})
 	t.Run("own token, client_secret_basic", func(t *testing.T) {
-		requireOK(t, s.post(s.revoker, url.Values{"token": {svc}}, "Authorization", basic("svc", "s3cr3t")))
+		requireOK(t, s.post(s.revoker, url.Values{"token": {svc}}, "Authorization", tokentest.Basic("svc", "s3cr3t")))
 		assert.False(t, s.active(svc))
 	})
 	t.Run("own token, client_secret_post", func(t *testing.T) {
@@ -176,13 +177,13 @@ func TestRevokeStoreFailure(t *testing.T) {
 // EDGE-01, EDGE-02: bounded work on hostile input.
 func TestRevokeBounds(t *testing.T) {
 	s := newServer(t)
-	w := serve(s.revoker, http.MethodPost, "/revoke", "token="+strings.Repeat("a", 10<<20))
+	w := tokentest.Serve(s.revoker, http.MethodPost, "/revoke", "token="+strings.Repeat("a", 10<<20))
 	requireError(t, w, http.StatusRequestEntityTooLarge, "invalid_request", "")
 	s.store.set(func(s *store) { s.gets = 0 })
-	requireOK(t, serve(s.revoker, http.MethodPost, "/revoke", "token="+strings.Repeat("a", 60<<10)))
+	requireOK(t, tokentest.Serve(s.revoker, http.MethodPost, "/revoke", "token="+strings.Repeat("a", 60<<10)))
 	s.store.set(func(s *store) { assert.Zero(t, s.gets, "no lookup on an oversized key") })
-	requireError(t, serve(s.revoker, http.MethodPost, "/revoke", "token=a&token=b"), 400, "invalid_request", "")
-	requireError(t, serve(s.revoker, http.MethodPost, "/revoke", "token=%00"), 400, "invalid_request", "")
+	requireError(t, tokentest.Serve(s.revoker, http.MethodPost, "/revoke", "token=a&token=b"), 400, "invalid_request", "")
+	requireError(t, tokentest.Serve(s.revoker, http.MethodPost, "/revoke", "token=%00"), 400, "invalid_request", "")
 }
 
 // LEG-05, LEG-06, EDGE-20: action=revoke on the token endpoint.
@@ -260,5 +261,5 @@ func TestNewHandlerChecksConfig(t *testing.T) {
 	require.Error(t, err)
 	h, err := revoke.NewHandler(revoke.Config{Store: token.NewMemoryStore()})
 	require.NoError(t, err)
-	requireError(t, serve(h, http.MethodPost, "/revoke", "token=x"), 401, "invalid_client", basicChallenge)
+	requireError(t, tokentest.Serve(h, http.MethodPost, "/revoke", "token=x"), 401, "invalid_client", basicChallenge)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 func ccForm(kv ...string) url.Values {
@@ -29,11 +30,11 @@ func ccForm(kv ...string) url.Values {
 // CC-01, CC-04, CC-06.
 func TestClientCredentials(t *testing.T) {
 	f := newFixture(t)
-	w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"))
+	w := f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t"))
 	require.Equal(t, 200, w.Code, w.Body.String())
 	assert.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 	assert.Equal(t, "no-cache", w.Header().Get("Pragma"))
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, "Bearer", m["token_type"])
 	assert.Equal(t, float64(3600), m["expires_in"])
 	assert.Equal(t, "read write", m["scope"])
@@ -49,18 +50,18 @@ func TestClientCredentials(t *testing.T) {
 // CC-02, CC-03, CC-05, ERR-06.
 func TestClientCredentialsErrors(t *testing.T) {
 	f := newFixture(t)
-	requireError(t, f.post(ccForm("client_id", "svc")), 401, "invalid_client")
-	requireError(t, f.post(ccForm()), 401, "invalid_client")
-	requireError(t, f.post(ccForm("client_id", c1)), 400, "unauthorized_client")
-	requireError(t, f.post(ccForm("scope", "admin"), "Authorization", basic("svc", "s3cr3t")), 400, "invalid_scope")
-	requireError(t, f.post(ccForm("scope", "read\tadmin"), "Authorization", basic("svc", "s3cr3t")), 400, "invalid_request") // EDGE-10: a tab is a control character
-	requireError(t, f.post(ccForm(), "Authorization", basic("codeonly", "x")), 400, "unauthorized_client")
+	tokentest.RequireError(t, f.post(ccForm("client_id", "svc")), 401, "invalid_client")
+	tokentest.RequireError(t, f.post(ccForm()), 401, "invalid_client")
+	tokentest.RequireError(t, f.post(ccForm("client_id", c1)), 400, "unauthorized_client")
+	tokentest.RequireError(t, f.post(ccForm("scope", "admin"), "Authorization", tokentest.Basic("svc", "s3cr3t")), 400, "invalid_scope")
+	tokentest.RequireError(t, f.post(ccForm("scope", "read\tadmin"), "Authorization", tokentest.Basic("svc", "s3cr3t")), 400, "invalid_request") // EDGE-10: a tab is a control character
+	tokentest.RequireError(t, f.post(ccForm(), "Authorization", tokentest.Basic("codeonly", "x")), 400, "unauthorized_client")
 
-	w := f.post(ccForm("scope", "read admin"), "Authorization", basic("svc", "s3cr3t"))
+	w := f.post(ccForm("scope", "read admin"), "Authorization", tokentest.Basic("svc", "s3cr3t"))
 	require.Equal(t, 200, w.Code)
-	assert.Equal(t, "read", body(t, w)["scope"])
+	assert.Equal(t, "read", tokentest.DecodeJSON(t, w)["scope"])
 	// EDGE-11: scopes are case-sensitive.
-	requireError(t, f.post(ccForm("scope", "READ"), "Authorization", basic("svc", "s3cr3t")), 400, "invalid_scope")
+	tokentest.RequireError(t, f.post(ccForm("scope", "READ"), "Authorization", tokentest.Basic("svc", "s3cr3t")), 400, "invalid_scope")
 }
 
 // ERR-03, ERR-04, ERR-05, EDGE-15.
@@ -74,18 +75,18 @@ func TestClientAuthentication(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"basic ok", ccForm(), "", []string{"Authorization", basic("svc", "s3cr3t")}, 200, ""},
+		{"basic ok", ccForm(), "", []string{"Authorization", tokentest.Basic("svc", "s3cr3t")}, 200, ""},
 		{"basic scheme case", ccForm(), "", []string{"Authorization", "bAsIc " + base64.StdEncoding.EncodeToString([]byte("svc:s3cr3t"))}, 200, ""},
 		{"post ok", ccForm("client_id", "svc", "client_secret", "s3cr3t"), "", nil, 200, ""},
 		{"ERR-05 form-encoded basic", ccForm(), "", []string{"Authorization", "Basic YXBwJTNBb25lOnAlNDBzcw=="}, 200, ""},
-		{"ERR-03 wrong secret", ccForm(), "", []string{"Authorization", basic("svc", "wrong")}, 401, "invalid_client"},
+		{"ERR-03 wrong secret", ccForm(), "", []string{"Authorization", tokentest.Basic("svc", "wrong")}, 401, "invalid_client"},
 		{"ERR-03 wrong post secret", ccForm("client_id", "svc", "client_secret", "wrong"), "", nil, 401, "invalid_client"},
 		{"ERR-03 unknown client", ccForm("client_id", "nobody", "client_secret", "x"), "", nil, 401, "invalid_client"},
 		{"ERR-03 secret without id", ccForm("client_secret", "s3cr3t"), "", nil, 401, "invalid_client"},
-		{"ERR-04 two methods", ccForm("client_secret", "s3cr3t"), "", []string{"Authorization", basic("svc", "s3cr3t")}, 400, "invalid_request"},
-		{"ERR-04 basic and other client_id", ccForm("client_id", "svc2"), "", []string{"Authorization", basic("svc", "s3cr3t")}, 400, "invalid_request"},
+		{"ERR-04 two methods", ccForm("client_secret", "s3cr3t"), "", []string{"Authorization", tokentest.Basic("svc", "s3cr3t")}, 400, "invalid_request"},
+		{"ERR-04 basic and other client_id", ccForm("client_id", "svc2"), "", []string{"Authorization", tokentest.Basic("svc", "s3cr3t")}, 400, "invalid_request"},
 		{"ERR-04 query credentials", ccForm(), "client_id=svc&client_secret=s3cr3t", nil, 400, "invalid_request"},
-		{"EDGE-15 two Authorization headers", ccForm(), "", []string{"Authorization", basic("svc", "s3cr3t"), "Authorization", basic("svc", "s3cr3t")}, 400, "invalid_request"},
+		{"EDGE-15 two Authorization headers", ccForm(), "", []string{"Authorization", tokentest.Basic("svc", "s3cr3t"), "Authorization", tokentest.Basic("svc", "s3cr3t")}, 400, "invalid_request"},
 		{"EDGE-15 bad base64", ccForm(), "", []string{"Authorization", "Basic !!!"}, 401, "invalid_client"},
 		{"EDGE-15 no colon", ccForm(), "", []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("svc"))}, 401, "invalid_client"},
 		{"EDGE-15 non-UTF-8", ccForm(), "", []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("svc%FF:s3cr3t"))}, 401, "invalid_client"},
@@ -104,7 +105,7 @@ func TestClientAuthentication(t *testing.T) {
 				require.Equal(t, 200, w.Code, w.Body.String())
 				return
 			}
-			requireError(t, w, tc.status, tc.code)
+			tokentest.RequireError(t, w, tc.status, tc.code)
 			if tc.status == 401 {
 				assert.Equal(t, `Basic realm="token"`, w.Header().Get("WWW-Authenticate"))
 			}
@@ -178,24 +179,24 @@ func newPost(target, body string) *http.Request {
 func TestFailureLimit(t *testing.T) {
 	f := newFixture(t)
 	for range 10 {
-		requireError(t, f.post(ccForm(), "Authorization", basic("svc", "guess")), 401, "invalid_client")
+		tokentest.RequireError(t, f.post(ccForm(), "Authorization", tokentest.Basic("svc", "guess")), 401, "invalid_client")
 	}
-	w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"))
-	requireError(t, w, 429, "invalid_client")
+	w := f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t"))
+	tokentest.RequireError(t, w, 429, "invalid_client")
 	assert.Equal(t, "60", w.Header().Get("Retry-After"))
 	// Other clients are unaffected.
 	require.Equal(t, 200, f.post(ccForm("client_id", "svc2", "client_secret", "other")).Code)
 	f.clock.Advance(time.Minute)
-	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t")).Code)
 	// A success clears the count.
 	for range 9 {
-		f.post(ccForm(), "Authorization", basic("svc", "guess"))
+		f.post(ccForm(), "Authorization", tokentest.Basic("svc", "guess"))
 	}
-	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t")).Code)
 	for range 9 {
-		f.post(ccForm(), "Authorization", basic("svc", "guess"))
+		f.post(ccForm(), "Authorization", tokentest.Basic("svc", "guess"))
 	}
-	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t")).Code)
 }
 
 // The limit tracks registered ids only, keeps its memory bounded, and an
@@ -239,7 +240,7 @@ func TestFailureLimitConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i] = f.post(ccForm(), "Authorization", basic("svc", "guess")).Code
+			codes[i] = f.post(ccForm(), "Authorization", tokentest.Basic("svc", "guess")).Code
 		}()
 	}
 	wg.Wait()
@@ -265,13 +266,13 @@ func TestURLClientIDConfidential(t *testing.T) {
 	code := f.mint(func(p *token.CodeParams) { p.ClientID = "https://svc.test" })
 	v := redeemForm(code)
 	v.Set("client_id", "https://svc.test/")
-	requireError(t, f.post(v), 401, "invalid_client")
+	tokentest.RequireError(t, f.post(v), 401, "invalid_client")
 	v.Set("client_id", "https://SVC.test")
-	requireError(t, f.post(v), 401, "invalid_client")
+	tokentest.RequireError(t, f.post(v), 401, "invalid_client")
 	v.Del("client_id")
-	w := f.post(v, "Authorization", basic("https://svc.test", "pw"))
+	w := f.post(v, "Authorization", tokentest.Basic("https://svc.test", "pw"))
 	require.Equal(t, 200, w.Code, w.Body.String())
 
 	// EDGE-02: an oversized client_id is refused before any lookup.
-	requireError(t, f.post(ccForm("client_id", strings.Repeat("x", 3000))), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(ccForm("client_id", strings.Repeat("x", 3000))), 400, "invalid_request")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // A stub authorization endpoint for RemoteCodes: it knows a few codes and
@@ -60,7 +61,7 @@ func TestRemoteCodes(t *testing.T) {
 	})
 	w := f.post(remoteForm("good"))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, me, m["me"])
 	assert.Equal(t, "create", m["scope"])
 	assert.Equal(t, "good", seen.Get("code"))
@@ -70,16 +71,16 @@ func TestRemoteCodes(t *testing.T) {
 
 	// A replay revokes what the code issued, without asking again.
 	seen = nil
-	requireError(t, f.post(remoteForm("good")), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(remoteForm("good")), 400, "invalid_grant")
 	assert.Nil(t, seen)
 	_, err := f.verify(m["access_token"].(string))
 	require.ErrorIs(t, err, token.ErrRevoked)
 
-	requireError(t, f.post(remoteForm("bad")), 400, "invalid_grant")
-	requireError(t, f.post(redeemForm("good2")), 400, "invalid_request") // no me: no endpoint to ask
+	tokentest.RequireError(t, f.post(remoteForm("bad")), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(redeemForm("good2")), 400, "invalid_request") // no me: no endpoint to ask
 	v := remoteForm("good3")
 	v.Set("me", "https://unknown.test/")
-	requireError(t, f.post(v), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(v), 400, "invalid_grant")
 }
 
 func TestRemoteCodesAnswers(t *testing.T) {
@@ -111,7 +112,7 @@ func TestRemoteCodesAnswers(t *testing.T) {
 				require.Equal(t, 200, w.Code, w.Body.String())
 				return
 			}
-			requireError(t, w, tc.want, tc.code)
+			tokentest.RequireError(t, w, tc.want, tc.code)
 		})
 	}
 }
@@ -141,17 +142,17 @@ func TestRemoteCodesInvalidReplay(t *testing.T) {
 	})
 	w := f.post(remoteForm("once"))
 	require.Equal(t, 200, w.Code)
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	at := m["access_token"].(string)
 
 	evil := remoteForm("once")
 	evil.Set("client_id", "https://evil.test/")
-	requireError(t, f.post(evil), 400, "invalid_grant")
-	requireError(t, f.post(remoteForm(at)), 400, "invalid_grant") // a token as the code
+	tokentest.RequireError(t, f.post(evil), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(remoteForm(at)), 400, "invalid_grant") // a token as the code
 	_, err := f.verify(at)
 	require.NoError(t, err, "an invalid replay must not revoke")
 
-	requireError(t, f.post(remoteForm("once")), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(remoteForm("once")), 400, "invalid_grant")
 	_, err = f.verify(at)
 	require.ErrorIs(t, err, token.ErrRevoked)
 }

@@ -2,8 +2,6 @@ package token_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -130,38 +128,12 @@ func (f *fixture) post(form url.Values, hdr ...string) *httptest.ResponseRecorde
 	return f.do(http.MethodPost, form.Encode(), hdr...)
 }
 
-func basic(id, secret string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
-}
-
-// body decodes a JSON response body.
-func body(t testing.TB, w *httptest.ResponseRecorder) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &m), "body: %s", w.Body.String())
-	return m
-}
-
-// requireError checks an RFC 6749 §5.2 error response exactly.
-func requireError(t testing.TB, w *httptest.ResponseRecorder, status int, code string) {
-	t.Helper()
-	require.Equal(t, status, w.Code, "body: %s", w.Body.String())
-	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
-	require.Equal(t, "no-store", w.Header().Get("Cache-Control"))
-	m := body(t, w)
-	require.Equal(t, code, m["error"], "body: %s", w.Body.String())
-	require.NotContains(t, m, "access_token")
-	for k := range m {
-		require.Contains(t, []string{"error", "error_description", "error_uri"}, k)
-	}
-}
-
 // redeem runs a default redemption and returns the token response.
 func (f *fixture) redeem() map[string]any {
 	f.t.Helper()
 	w := f.post(redeemForm(f.mint()))
 	require.Equal(f.t, http.StatusOK, w.Code, w.Body.String())
-	return body(f.t, w)
+	return tokentest.DecodeJSON(f.t, w)
 }
 
 // verify checks an opaque access token against the fixture's store.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // TOK-03, TOK-04, TOK-05, TOK-06, TOK-07, REF-09.
@@ -22,7 +23,7 @@ func TestCodeRedemptionHappyPath(t *testing.T) {
 	assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
 	assert.Equal(t, "no-store", w.Header().Get("Cache-Control"))
 	assert.Equal(t, "no-cache", w.Header().Get("Pragma"))
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Len(t, m["access_token"], 43)
 	assert.Equal(t, "Bearer", m["token_type"])
 	assert.Equal(t, me, m["me"])
@@ -49,7 +50,7 @@ func TestCodeRedemptionHappyPath(t *testing.T) {
 func TestCodeWithoutScope(t *testing.T) {
 	f := newFixture(t)
 	code := f.mint(func(p *token.CodeParams) { p.Scope = nil })
-	requireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
 }
 
 // TOK-09: profile only with the profile scope, email only with email.
@@ -67,7 +68,7 @@ func TestCodeProfile(t *testing.T) {
 			f := newFixture(t)
 			w := f.post(redeemForm(f.mint(func(p *token.CodeParams) { p.Scope = tc.scope })))
 			require.Equal(t, 200, w.Code, w.Body.String())
-			m := body(t, w)
+			m := tokentest.DecodeJSON(t, w)
 			assert.NotEmpty(t, m["access_token"])
 			if tc.profile == nil {
 				assert.NotContains(t, m, "profile")
@@ -134,12 +135,12 @@ func TestCodeRequestErrors(t *testing.T) {
 			w := f.post(v)
 			if tc.status == 200 {
 				require.Equal(t, 200, w.Code, w.Body.String())
-				m := body(t, w)
+				m := tokentest.DecodeJSON(t, w)
 				assert.Equal(t, me, m["me"])
 				assert.Equal(t, "create update", m["scope"])
 				return
 			}
-			requireError(t, w, tc.status, tc.code)
+			tokentest.RequireError(t, w, tc.status, tc.code)
 		})
 	}
 }
@@ -150,7 +151,7 @@ func TestCodeExpiry(t *testing.T) {
 	f := newFixture(t)
 	code := f.mint()
 	f.clock.Advance(601 * time.Second)
-	requireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
 }
 
 // TOK-13, TOK-14: a valid replay fails and revokes what the code issued.
@@ -159,12 +160,12 @@ func TestCodeReplayRevokesFamily(t *testing.T) {
 	form := redeemForm(f.mint())
 	w := f.post(form)
 	require.Equal(t, 200, w.Code)
-	first := body(t, w)
-	requireError(t, f.post(form), 400, "invalid_grant")
+	first := tokentest.DecodeJSON(t, w)
+	tokentest.RequireError(t, f.post(form), 400, "invalid_grant")
 
 	_, err := f.verify(first["access_token"].(string))
 	require.ErrorIs(t, err, token.ErrRevoked)
-	requireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first["refresh_token"].(string)}, "client_id": {c1}}), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first["refresh_token"].(string)}, "client_id": {c1}}), 400, "invalid_grant")
 	assert.Contains(t, f.logs.String(), `"msg":"token: replay detected"`)
 	assert.Contains(t, f.logs.String(), `"msg":"token: family revoked"`)
 }
@@ -175,9 +176,9 @@ func TestCodeInvalidReplayKeepsTokens(t *testing.T) {
 	form := redeemForm(f.mint())
 	w := f.post(form)
 	require.Equal(t, 200, w.Code)
-	first := body(t, w)
+	first := tokentest.DecodeJSON(t, w)
 	form.Set("code_verifier", verifierV[:42]+"x")
-	requireError(t, f.post(form), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(form), 400, "invalid_grant")
 	_, err := f.verify(first["access_token"].(string))
 	require.NoError(t, err)
 }
@@ -188,7 +189,7 @@ func TestCodeWrongVerifierKeepsCode(t *testing.T) {
 	form := redeemForm(f.mint())
 	good := form.Get("code_verifier")
 	form.Set("code_verifier", verifierV[:42]+"x")
-	requireError(t, f.post(form), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(form), 400, "invalid_grant")
 	form.Set("code_verifier", good)
 	require.Equal(t, 200, f.post(form).Code)
 }
@@ -208,11 +209,11 @@ func TestCodeWithoutPKCE(t *testing.T) {
 	// ...and to redeem such a code (TOK-19).
 	v := redeemForm(mint())
 	v.Del("code_verifier")
-	requireError(t, f.post(v), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(v), 400, "invalid_grant")
 	// A verifier for a code without challenge is a downgrade (TOK-18).
 	lf := newFixture(t, func(c *token.Config, lc *token.LocalCodes) { lc.InsecureAllowNoPKCE = true })
 	legacy.Store = lf.store
-	requireError(t, lf.post(redeemForm(mint())), 400, "invalid_grant")
+	tokentest.RequireError(t, lf.post(redeemForm(mint())), 400, "invalid_grant")
 	// With the legacy option, no verifier and no challenge works.
 	v = redeemForm(mint())
 	v.Del("code_verifier")
@@ -230,7 +231,7 @@ func TestCodePlainPKCE(t *testing.T) {
 	require.NoError(t, err)
 	v := redeemForm(code)
 	v.Set("code_verifier", plainVerifier)
-	requireError(t, f.post(v), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(v), 400, "invalid_grant")
 
 	pf := newFixture(t, func(c *token.Config, lc *token.LocalCodes) { lc.InsecureAllowPlainPKCE = true })
 	plain.Store = pf.store
@@ -249,14 +250,14 @@ func TestCodeConfidentialClient(t *testing.T) {
 	v := redeemForm(code)
 	v.Set("client_id", "svc")
 	w := f.post(v)
-	requireError(t, w, 401, "invalid_client")
+	tokentest.RequireError(t, w, 401, "invalid_client")
 	assert.Equal(t, `Basic realm="token"`, w.Header().Get("WWW-Authenticate"))
 
 	v.Del("client_id")
-	requireError(t, f.post(v, "Authorization", basic("svc2", "other")), 400, "invalid_grant")
-	w = f.post(v, "Authorization", basic("svc", "s3cr3t"))
+	tokentest.RequireError(t, f.post(v, "Authorization", tokentest.Basic("svc2", "other")), 400, "invalid_grant")
+	w = f.post(v, "Authorization", tokentest.Basic("svc", "s3cr3t"))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	assert.Equal(t, me, body(t, w)["me"])
+	assert.Equal(t, me, tokentest.DecodeJSON(t, w)["me"])
 }
 
 // ERR-08: unknown, expired, used and foreign codes look alike.
@@ -294,7 +295,7 @@ func TestRedeemProfile(t *testing.T) {
 	assert.Equal(t, me, red.Me)
 	_, err = f.codes.RedeemProfile(context.Background(), req)
 	require.ErrorIs(t, err, &token.Error{Code: "invalid_grant"})
-	requireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(redeemForm(code)), 400, "invalid_grant")
 
 	// A wrong verifier is refused there too.
 	code = f.mint()

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 func refreshForm(rt string, kv ...string) url.Values {
@@ -32,7 +33,7 @@ func TestRefresh(t *testing.T) {
 	w := f.post(refreshForm(first["refresh_token"].(string)))
 	require.Equal(t, 200, w.Code, w.Body.String())
 	assert.Equal(t, "no-store", w.Header().Get("Cache-Control"))
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, "Bearer", m["token_type"])
 	assert.Equal(t, me, m["me"])
 	assert.Equal(t, "create update", m["scope"])
@@ -49,11 +50,11 @@ func TestRefresh(t *testing.T) {
 func TestRefreshScope(t *testing.T) {
 	f := newFixture(t)
 	rt := f.redeem()["refresh_token"].(string)
-	requireError(t, f.post(refreshForm(rt, "scope", "create delete")), 400, "invalid_scope")
-	requireError(t, f.post(refreshForm(rt, "scope", "create  update")), 400, "invalid_scope")
+	tokentest.RequireError(t, f.post(refreshForm(rt, "scope", "create delete")), 400, "invalid_scope")
+	tokentest.RequireError(t, f.post(refreshForm(rt, "scope", "create  update")), 400, "invalid_scope")
 	w := f.post(refreshForm(rt, "scope", "create"))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, "create", m["scope"])
 	info, err := f.verify(m["access_token"].(string))
 	require.NoError(t, err)
@@ -61,7 +62,7 @@ func TestRefreshScope(t *testing.T) {
 
 	w = f.post(refreshForm(m["refresh_token"].(string)))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	assert.Equal(t, "create update", body(t, w)["scope"])
+	assert.Equal(t, "create update", tokentest.DecodeJSON(t, w)["scope"])
 }
 
 // REF-02, REF-03, REF-04, REF-12.
@@ -69,26 +70,26 @@ func TestRefreshErrors(t *testing.T) {
 	f := newFixture(t)
 	first := f.redeem()
 	rt, at := first["refresh_token"].(string), first["access_token"].(string)
-	requireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "client_id": {c1}}), 400, "invalid_request")
-	requireError(t, f.post(refreshForm(strings.Repeat("x", 43))), 400, "invalid_grant")
-	requireError(t, f.post(refreshForm(strings.Repeat("x", 2000))), 400, "invalid_grant")
-	requireError(t, f.post(refreshForm(rt, "client_id", "https://evil.test/")), 400, "invalid_grant")
-	requireError(t, f.post(refreshForm(at)), 400, "invalid_grant") // REF-12
+	tokentest.RequireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "client_id": {c1}}), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(refreshForm(strings.Repeat("x", 43))), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(strings.Repeat("x", 2000))), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(rt, "client_id", "https://evil.test/")), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(at)), 400, "invalid_grant") // REF-12
 	v := refreshForm(rt)
 	v.Del("client_id")
-	requireError(t, f.post(v), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(v), 400, "invalid_request")
 
 	// REF-04: a confidential client's refresh token needs its secret.
 	code := f.mint(func(p *token.CodeParams) { p.ClientID = "svc" })
 	cv := redeemForm(code)
 	cv.Del("client_id")
-	w := f.post(cv, "Authorization", basic("svc", "s3cr3t"))
+	w := f.post(cv, "Authorization", tokentest.Basic("svc", "s3cr3t"))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	svcRT := body(t, w)["refresh_token"].(string)
-	requireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}}), 401, "invalid_client")
-	requireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}, "client_id": {"svc"}}), 401, "invalid_client")
-	requireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}}, "Authorization", basic("svc2", "other")), 400, "invalid_grant")
-	require.Equal(t, 200, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}}, "Authorization", basic("svc", "s3cr3t")).Code)
+	svcRT := tokentest.DecodeJSON(t, w)["refresh_token"].(string)
+	tokentest.RequireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}}), 401, "invalid_client")
+	tokentest.RequireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}, "client_id": {"svc"}}), 401, "invalid_client")
+	tokentest.RequireError(t, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}}, "Authorization", tokentest.Basic("svc2", "other")), 400, "invalid_grant")
+	require.Equal(t, 200, f.post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {svcRT}}, "Authorization", tokentest.Basic("svc", "s3cr3t")).Code)
 }
 
 // REF-10: reusing a rotated-out token revokes the whole family.
@@ -97,9 +98,9 @@ func TestRefreshReuseRevokesFamily(t *testing.T) {
 	rt1 := f.redeem()["refresh_token"].(string)
 	w := f.post(refreshForm(rt1))
 	require.Equal(t, 200, w.Code)
-	second := body(t, w)
-	requireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
-	requireError(t, f.post(refreshForm(second["refresh_token"].(string))), 400, "invalid_grant")
+	second := tokentest.DecodeJSON(t, w)
+	tokentest.RequireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(second["refresh_token"].(string))), 400, "invalid_grant")
 	_, err := f.verify(second["access_token"].(string))
 	require.ErrorIs(t, err, token.ErrRevoked)
 }
@@ -112,7 +113,7 @@ func TestRefreshIdleExpiry(t *testing.T) {
 	w := f.post(refreshForm(rt))
 	require.Equal(t, 200, w.Code)
 	f.clock.Advance(24*time.Hour + time.Second)
-	requireError(t, f.post(refreshForm(body(t, w)["refresh_token"].(string))), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(tokentest.DecodeJSON(t, w)["refresh_token"].(string))), 400, "invalid_grant")
 }
 
 // The grace window hands a racing duplicate the same successor, and only
@@ -125,12 +126,12 @@ func TestRefreshGraceWindow(t *testing.T) {
 	rt1 := f.redeem()["refresh_token"].(string)
 	w := f.post(refreshForm(rt1))
 	require.Equal(t, 200, w.Code)
-	rt2 := body(t, w)["refresh_token"].(string)
+	rt2 := tokentest.DecodeJSON(t, w)["refresh_token"].(string)
 
 	f.clock.Advance(5 * time.Second)
 	w = f.post(refreshForm(rt1))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	again := body(t, w)
+	again := tokentest.DecodeJSON(t, w)
 	assert.Equal(t, rt2, again["refresh_token"])
 	_, err := f.verify(again["access_token"].(string))
 	require.NoError(t, err)
@@ -138,9 +139,9 @@ func TestRefreshGraceWindow(t *testing.T) {
 	// Once rt2 is used, rt1 is a replay even inside the window.
 	w = f.post(refreshForm(rt2))
 	require.Equal(t, 200, w.Code)
-	rt3 := body(t, w)["refresh_token"].(string)
-	requireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
-	requireError(t, f.post(refreshForm(rt3)), 400, "invalid_grant")
+	rt3 := tokentest.DecodeJSON(t, w)["refresh_token"].(string)
+	tokentest.RequireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(rt3)), 400, "invalid_grant")
 }
 
 func TestRefreshGraceWindowExpires(t *testing.T) {
@@ -151,7 +152,7 @@ func TestRefreshGraceWindowExpires(t *testing.T) {
 	rt1 := f.redeem()["refresh_token"].(string)
 	require.Equal(t, 200, f.post(refreshForm(rt1)).Code)
 	f.clock.Advance(11 * time.Second)
-	requireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(refreshForm(rt1)), 400, "invalid_grant")
 }
 
 // A refresh continues the grant as it was: an exchanged token's act and
@@ -166,7 +167,7 @@ func TestRefreshKeepsActor(t *testing.T) {
 			IssuedAt: f.clock.Now(), ExpiresAt: f.clock.Now().Add(time.Hour)}}))
 	w := f.post(refreshForm(rt))
 	require.Equal(t, 200, w.Code, w.Body.String())
-	info, err := f.verify(body(t, w)["access_token"].(string))
+	info, err := f.verify(tokentest.DecodeJSON(t, w)["access_token"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, act, info.Actor)
 	assert.Equal(t, act, info.MayAct)
@@ -193,9 +194,9 @@ func TestRefreshGraceWindowRace(t *testing.T) {
 	var successor string
 	for _, w := range results {
 		if w.Code == 200 {
-			successor = body(t, w)["refresh_token"].(string)
+			successor = tokentest.DecodeJSON(t, w)["refresh_token"].(string)
 		} else {
-			requireError(t, w, 400, "invalid_grant")
+			tokentest.RequireError(t, w, 400, "invalid_grant")
 		}
 	}
 	require.NotEmpty(t, successor)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // benchRequest builds the request and recorder for one token request; the
@@ -27,7 +28,7 @@ func benchRequest(body string, auth string) (*http.Request, *httptest.ResponseRe
 const ccBody = "grant_type=client_credentials&scope=read"
 
 func BenchmarkEndpointHarness(b *testing.B) {
-	auth := basic("svc", "s3cr3t")
+	auth := tokentest.Basic("svc", "s3cr3t")
 	b.ReportAllocs()
 	for b.Loop() {
 		r, w := benchRequest(ccBody, auth)
@@ -37,7 +38,7 @@ func BenchmarkEndpointHarness(b *testing.B) {
 
 func benchClientCredentials(b *testing.B, opts ...fixtureOption) {
 	f := newFixture(b, opts...)
-	auth := basic("svc", "s3cr3t")
+	auth := tokentest.Basic("svc", "s3cr3t")
 	b.ReportAllocs()
 	for b.Loop() {
 		r, w := benchRequest(ccBody, auth)
@@ -109,7 +110,7 @@ func BenchmarkEndpointRefresh(b *testing.B) {
 			b.Fatal(w.Body.String())
 		}
 		b.StopTimer()
-		rt = body(b, w)["refresh_token"].(string)
+		rt = tokentest.DecodeJSON(b, w)["refresh_token"].(string)
 		b.StartTimer()
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenkit/tokenkit/token"
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
@@ -32,7 +33,7 @@ func TestMethods(t *testing.T) {
 		assert.NotContains(t, w.Body.String(), "access_token")
 	}
 	// X-HTTP-Method-Override does not turn a POST into a GET.
-	w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"), "X-HTTP-Method-Override", "GET")
+	w := f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t"), "X-HTTP-Method-Override", "GET")
 	assert.Equal(t, 200, w.Code)
 }
 
@@ -66,9 +67,9 @@ func TestHooks(t *testing.T) {
 	require.Equal(t, 200, f.post(redeemForm(code)).Code)
 
 	v.Set("action", "foo")
-	requireError(t, f.post(v), 400, "invalid_request")
+	tokentest.RequireError(t, f.post(v), 400, "invalid_request")
 	// Without a Revoke hook, action=revoke is not understood either.
-	requireError(t, newFixture(t).post(url.Values{"action": {"revoke"}, "token": {"x"}}), 400, "invalid_request")
+	tokentest.RequireError(t, newFixture(t).post(url.Values{"action": {"revoke"}, "token": {"x"}}), 400, "invalid_request")
 }
 
 // TOK-02, ERR-01, ERR-02, EDGE-01..10: malformed requests.
@@ -113,8 +114,8 @@ func TestMalformedRequests(t *testing.T) {
 				r.Header.Set("Content-Type", ct)
 			}
 			w := serve(f.h, r)
-			requireError(t, w, tc.status, tc.code)
-			m := body(t, w)
+			tokentest.RequireError(t, w, tc.status, tc.code)
+			m := tokentest.DecodeJSON(t, w)
 			desc, _ := m["error_description"].(string)
 			for _, c := range desc { // ERR-02 character set
 				assert.True(t, c == 0x20 || c == 0x21 || c >= 0x23 && c <= 0x5B || c >= 0x5D && c <= 0x7E, "char %q in %q", c, desc)
@@ -131,20 +132,20 @@ func TestOversizedBody(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	r.ContentLength = -1
 	w := serve(f.h, r)
-	requireError(t, w, 413, "invalid_request")
+	tokentest.RequireError(t, w, 413, "invalid_request")
 	assert.Less(t, big.n, int64(1<<20))
 
 	// A declared length over the cap is refused before reading.
 	r = httptest.NewRequest(http.MethodPost, "/token", bytes.NewReader(make([]byte, 100<<10)))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	requireError(t, serve(f.h, r), 413, "invalid_request")
+	tokentest.RequireError(t, serve(f.h, r), 413, "invalid_request")
 }
 
 // EDGE-02: a 1 MiB parameter inside the cap is not looked up.
 func TestHugeParameter(t *testing.T) {
 	f := newFixture(t)
 	v := redeemForm(strings.Repeat("c", 60<<10))
-	requireError(t, f.post(v), 400, "invalid_grant")
+	tokentest.RequireError(t, f.post(v), 400, "invalid_grant")
 }
 
 // EDGE-04: the query string is never merged into the form.
@@ -153,7 +154,7 @@ func TestQueryIgnored(t *testing.T) {
 	code := f.mint()
 	v := redeemForm(code)
 	v.Set("code", "B")
-	requireError(t, serve(f.h, newPost("/token?code="+url.QueryEscape(code), v.Encode())), 400, "invalid_grant")
+	tokentest.RequireError(t, serve(f.h, newPost("/token?code="+url.QueryEscape(code), v.Encode())), 400, "invalid_grant")
 	require.Equal(t, 200, f.post(redeemForm(code)).Code)
 }
 
@@ -178,10 +179,10 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	code := f.mint()
 	w := f.post(redeemForm(code))
 	require.Equal(t, 200, w.Code)
-	m := body(t, w)
+	m := tokentest.DecodeJSON(t, w)
 	require.Equal(t, 200, f.post(refreshForm(m["refresh_token"].(string))).Code)
 	require.Equal(t, 400, f.post(redeemForm(code)).Code)
-	require.Equal(t, 200, f.post(ccForm(), "Authorization", basic("svc", "s3cr3t")).Code)
+	require.Equal(t, 200, f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t")).Code)
 	logs := f.logs.String()
 	require.Contains(t, logs, "token: issued")
 	for _, secret := range []string{code, m["access_token"].(string), m["refresh_token"].(string), "s3cr3t", verifierV} {
@@ -208,7 +209,7 @@ func TestStoreFailure(t *testing.T) {
 		Grants: []token.Grant{token.ClientCredentials{}}})
 	require.NoError(t, err)
 	w := serve(h, newPost("/token", ccForm().Encode()+"&client_id=svc&client_secret=s3cr3t"))
-	requireError(t, w, 500, "server_error")
+	tokentest.RequireError(t, w, 500, "server_error")
 	assert.NotContains(t, w.Body.String(), "disk")
 }
 
@@ -250,8 +251,8 @@ func TestTokensUnique(t *testing.T) {
 		add(f.mint())
 	}
 	for range 1000 {
-		w := f.post(ccForm(), "Authorization", basic("svc", "s3cr3t"))
-		add(body(t, w)["access_token"].(string))
+		w := f.post(ccForm(), "Authorization", tokentest.Basic("svc", "s3cr3t"))
+		add(tokentest.DecodeJSON(t, w)["access_token"].(string))
 	}
 	for range 500 {
 		m := f.redeem()

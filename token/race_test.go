@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tokenkit/tokenkit/token/tokentest"
 )
 
 // race fires n identical requests at once and counts the outcomes. The
@@ -32,7 +34,7 @@ func race(f *fixture, n int, form url.Values) (ok int, errs map[string]int) {
 			ok++
 			continue
 		}
-		errs[body(f.t, w)["error"].(string)]++
+		errs[tokentest.DecodeJSON(f.t, w)["error"].(string)]++
 	}
 	return ok, errs
 }
