@@ -130,11 +130,24 @@ func randomEncoded(rnd io.Reader, n int) (string, error) {
 	var b [32]byte
 	if rnd == nil {
 		rand.Read(b[:n]) // never fails (Go 1.24+)
-	} else if _, err := io.ReadFull(rnd, b[:n]); err != nil {
+		return encodeRandom(&b, n), nil
+	}
+	return readRandom(rnd, n)
+}
+
+// readRandom is randomEncoded from an injected source; apart so that the
+// crypto/rand path keeps its buffer on the stack.
+func readRandom(rnd io.Reader, n int) (string, error) {
+	var b [32]byte
+	if _, err := io.ReadFull(rnd, b[:n]); err != nil {
 		return "", fmt.Errorf("token: reading randomness: %w", err)
 	}
+	return encodeRandom(&b, n), nil
+}
+
+func encodeRandom(b *[32]byte, n int) string {
 	var out [43]byte
 	enc := base64.RawURLEncoding
 	enc.Encode(out[:], b[:n])
-	return string(out[:enc.EncodedLen(n)]), nil
+	return string(out[:enc.EncodedLen(n)])
 }

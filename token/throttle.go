@@ -28,7 +28,7 @@ type FailureLimit struct {
 	Now    func() time.Time
 
 	mu  sync.Mutex
-	ids map[string]*failures
+	ids map[string]failures // by value: tracking costs no allocation
 }
 
 type failures struct {
@@ -62,24 +62,20 @@ func (l *FailureLimit) Attempt(id string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.ids == nil {
-		l.ids = make(map[string]*failures)
+		l.ids = make(map[string]failures)
 	}
-	f := l.ids[id]
-	if f != nil && at.Sub(f.start) >= win {
-		f = nil
-		delete(l.ids, id)
-	}
-	if f == nil {
-		if len(l.ids) >= maxIDs && !l.evict(at, win, max, maxIDs) {
+	f, ok := l.ids[id]
+	if !ok || at.Sub(f.start) >= win {
+		if !ok && len(l.ids) >= maxIDs && !l.evict(at, win, max, maxIDs) {
 			return 0 // full of active lockouts: let it through untracked
 		}
-		f = &failures{start: at}
-		l.ids[id] = f
+		f = failures{start: at}
 	}
 	if f.n >= max {
 		return win - at.Sub(f.start)
 	}
 	f.n++
+	l.ids[id] = f
 	return 0
 }
 
