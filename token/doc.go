@@ -23,7 +23,8 @@
 //     exchange through the same Grant interface.
 //   - The pieces the sibling endpoints share: ParseForm (bounded, strict
 //     form parsing), Authenticator (client_secret_basic, client_secret_post
-//     and IndieAuth public clients), Error with WriteError and WriteJSON.
+//     and IndieAuth public clients, with FailureLimit), Error with
+//     WriteError, WriteJSON and WriteRawJSON.
 //
 // # Mounting a token endpoint
 //
@@ -60,7 +61,11 @@
 // algorithm other than the one bound to the key the kid names, typ other
 // than at+jwt, crit, and header-supplied keys (jku, x5u, jwk, x5c).
 // Request bodies are capped at MaxFormBytes and every parameter is checked
-// for valid UTF-8 without control characters.
+// for valid UTF-8 without control characters. Failed client
+// authentications are throttled per registered client (FailureLimit, on by
+// default), counted before the secret is checked. RemoteCodes claims a
+// code in the Store before asking the authorization endpoint, so one
+// redemption happens however many race.
 //
 // # Errors
 //
