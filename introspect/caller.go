@@ -86,6 +86,13 @@ func (c *Callers) AuthMethods() []string {
 	return out
 }
 
+func (c *Callers) permission() string {
+	if c.Permission == "" {
+		return DefaultPermission
+	}
+	return c.Permission
+}
+
 func (c *Callers) realm() string {
 	if c.Realm == "" {
 		return "token"
@@ -110,11 +117,7 @@ func (c *Callers) Authorize(ctx context.Context, r *http.Request, f *token.Form)
 	if !ca.Authenticated() {
 		return nil, c.unauthorized()
 	}
-	perm := c.Permission
-	if perm == "" {
-		perm = DefaultPermission
-	}
-	if !ca.Client.Can(perm) {
+	if !ca.Client.Can(c.permission()) {
 		return nil, c.Auth.InvalidClient()
 	}
 	return &Caller{ID: ca.ID, Client: ca.Client, Method: ca.Method}, nil
@@ -145,7 +148,26 @@ func (c *Callers) bearer(ctx context.Context, r *http.Request) (*Caller, error) 
 		e.Status = http.StatusUnauthorized
 		return nil, e
 	}
-	return &Caller{ID: info.ClientID, Token: info, Method: MethodBearer}, nil
+	// A user's consent does not make an app an introspection caller (RFC
+	// 7662 §4): the token must be the client's own (client_credentials,
+	// naming no user) and, when clients are known, the client must hold
+	// the permission too.
+	if info.Me != "" || info.ClientID == "" || info.Subject != info.ClientID {
+		e := errInsufficientScope(realm, scope)
+		e.Status = http.StatusUnauthorized
+		return nil, e
+	}
+	var client *token.Client
+	if c.Auth != nil && c.Auth.Clients != nil {
+		cl, err := c.Auth.Clients.Client(ctx, info.ClientID)
+		if err != nil || !cl.Can(c.permission()) {
+			e := errInsufficientScope(realm, scope)
+			e.Status = http.StatusUnauthorized
+			return nil, e
+		}
+		client = cl
+	}
+	return &Caller{ID: info.ClientID, Client: client, Token: info, Method: MethodBearer}, nil
 }
 
 // unauthorized is the answer to a request without usable authorization:

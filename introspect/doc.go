@@ -61,8 +61,12 @@
 // audience's, Config.Audience) all get {"active":false}, sent with
 // Cache-Control: no-store. Callers must be specifically authorized, so the
 // endpoint is no open oracle; Config.Limit adds a per-caller rate limit.
-// Refresh tokens are introspected only when Config.Refresh is set, and
-// then say token_type "refresh_token", which Client refuses.
+// Refresh tokens are introspected only when Config.Refresh is set, only
+// for the client they were issued to, and then say token_type
+// "refresh_token", which Client refuses. A bearer caller must present a
+// client's own token (client_credentials, naming no user) of a client
+// holding the introspect permission: a user's consent to some app never
+// makes that app an introspection caller.
 //
 // Middleware reads the token from exactly one place: the Authorization
 // header, or a form body's access_token. Query-string tokens leak into

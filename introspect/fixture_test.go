@@ -79,7 +79,9 @@ func newServer(t testing.TB, opts ...serverOption) *server {
 		&token.Client{ID: "rs", Secret: token.HashSecret("rs-secret"), Permissions: []string{"introspect"}},
 		&token.Client{ID: "rs-b", Secret: token.HashSecret("rs-b-secret"), Permissions: []string{"introspect"}},
 		&token.Client{ID: "svc", Secret: token.HashSecret("s3cr3t"), Grants: []string{token.GrantClientCredentials},
-			Scope: token.Scope{"read", "introspect"}},
+			Scope: token.Scope{"read", "introspect"}, Permissions: []string{"introspect"}},
+		&token.Client{ID: "noperm", Secret: token.HashSecret("np"), Grants: []string{token.GrantClientCredentials},
+			Scope: token.Scope{"introspect"}},
 	)
 	s.codes = &token.LocalCodes{Store: s.store, Now: s.clock.Now}
 	s.opaque = &token.Opaque{Store: s.store, Now: s.clock.Now}
@@ -131,6 +133,20 @@ func (s *server) mint(scope ...string) string {
 		Scope: scope, Challenge: token.S256Challenge(verifierV)})
 	require.NoError(s.t, err)
 	return code
+}
+
+// redeemAs redeems a fresh code for the confidential client rs, which
+// authenticates with its secret, and returns its access and refresh tokens.
+func (s *server) redeemAs() (at, rt string) {
+	s.t.Helper()
+	code, err := s.codes.Mint(context.Background(), token.CodeParams{Me: me, ClientID: "rs", RedirectURI: cb,
+		Scope: token.Scope{"create", "update"}, Challenge: token.S256Challenge(verifierV)})
+	require.NoError(s.t, err)
+	w := s.postToken(url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {cb},
+		"code_verifier": {verifierV}}, "Authorization", tokentest.Basic("rs", "rs-secret"))
+	require.Equal(s.t, http.StatusOK, w.Code, w.Body.String())
+	m := tokentest.DecodeJSON(s.t, w)
+	return m["access_token"].(string), m["refresh_token"].(string)
 }
 
 // redeem redeems a fresh code over the token endpoint and returns the

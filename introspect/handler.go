@@ -21,15 +21,14 @@ type Config struct {
 	// Refresh, when set, lets refresh tokens be introspected (RFC 7662
 	// §2.1 MAY): a token the Verifier does not know is looked up here by
 	// its hash, and an active refresh token is answered with token_type
-	// "refresh_token", which Client refuses as a bearer token. Nil answers
-	// refresh tokens {"active":false}.
+	// "refresh_token", which Client refuses as a bearer token, and only to
+	// the client it was issued to (no resource server can use one). Nil
+	// answers refresh tokens {"active":false}.
 	Refresh token.Recorder
 	// Audience, when set, gives the audience a caller stands for: an
 	// access token whose aud lacks it is {"active":false} to that caller
 	// (RFC 7662 §4, conformance INT-05). An empty result, or a nil
-	// Audience, shows the caller every token of the issuer. Refresh tokens
-	// have no resource audience and are shown as such (token_type
-	// "refresh_token") to any caller.
+	// Audience, shows the caller every token of the issuer.
 	Audience func(*Caller) string
 	// Limit, when set, is asked before each lookup; false answers 429 with
 	// Retry-After, so that the endpoint is no token-scanning oracle (RFC
@@ -119,6 +118,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		if aud := h.audience(caller); aud != "" && typ == typeBearer && !info.HasAudience(aud) {
+			writeInactive(w)
+			return
+		}
+		if typ == typeRefresh && caller.ID != info.ClientID {
+			// No resource server can use a refresh token: only the client
+			// it was issued to sees it active (RFC 7662 §4).
 			writeInactive(w)
 			return
 		}

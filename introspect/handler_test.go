@@ -86,7 +86,7 @@ func TestHandlerCallers(t *testing.T) {
 		{"no authorization", nil, nil, 401, "invalid_client", basicChallenge},
 		{"wrong secret", nil, []string{"Authorization", tokentest.Basic("rs", "wrong")}, 401, "invalid_client", `Basic realm="token"`},
 		{"unknown client", nil, []string{"Authorization", tokentest.Basic("nobody", "x")}, 401, "invalid_client", `Basic realm="token"`},
-		{"INT-10 client without the permission", nil, []string{"Authorization", tokentest.Basic("svc", "s3cr3t")}, 401, "invalid_client", `Basic realm="token"`},
+		{"INT-10 client without the permission", nil, []string{"Authorization", tokentest.Basic("noperm", "np")}, 401, "invalid_client", `Basic realm="token"`},
 		{"public client", url.Values{"client_id": {c1}}, nil, 401, "invalid_client", basicChallenge},
 		{"basic with bad base64", nil, []string{"Authorization", "Basic %%%"}, 401, "invalid_client", `Basic realm="token"`},
 		{"two Authorization headers", nil, []string{"Authorization", tokentest.Basic("rs", "rs-secret"), "Authorization", tokentest.Basic("rs", "rs-secret")}, 400, "invalid_request", ""},
@@ -185,7 +185,7 @@ func TestHandlerMissingToken(t *testing.T) {
 // introspected when enabled.
 func TestHandlerHints(t *testing.T) {
 	s := newServer(t, withRefresh)
-	at, rt := s.redeem()
+	at, rt := s.redeemAs() // rs's own tokens: it may see its refresh token
 	for _, tc := range []struct {
 		tok, hint, typ string
 	}{
@@ -208,9 +208,41 @@ func TestHandlerHints(t *testing.T) {
 		})
 	}
 	// A rotated refresh token is spent.
-	w := s.postToken(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {c1}})
+	w := s.postToken(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}, "Authorization", tokentest.Basic("rs", "rs-secret"))
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	requireInactive(t, s.asRS(rt))
+}
+
+// No resource server can use a refresh token: another client's is
+// inactive to it (RFC 7662 §4).
+func TestHandlerForeignRefreshToken(t *testing.T) {
+	s := newServer(t, withRefresh)
+	_, rt := s.redeem() // issued to the public client C1
+	requireInactive(t, s.asRS(rt))
+	_, rt = s.redeemAs() // issued to rs
+	requireInactive(t, s.introspect(url.Values{"token": {rt}}, "Authorization", tokentest.Basic("rs-b", "rs-b-secret")))
+}
+
+// A user's consent never makes an app an introspection caller: a token
+// naming a user, or one of a client without the introspect permission, is
+// refused even with the introspect scope (RFC 7662 §4).
+func TestHandlerBearerCallerMustBeAClient(t *testing.T) {
+	s := newServer(t)
+	victim, _ := s.redeem()
+	userTok, _ := s.redeem("introspect") // an app the user approved with scope introspect
+	w := s.introspect(url.Values{"token": {victim}}, "Authorization", "Bearer "+userTok)
+	require.Equal(t, http.StatusUnauthorized, w.Code, w.Body.String())
+	assert.NotContains(t, w.Body.String(), "active")
+
+	w = s.postToken(url.Values{"grant_type": {"client_credentials"}, "scope": {"introspect"}}, "Authorization", tokentest.Basic("noperm", "np"))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	noPerm := tokentest.DecodeJSON(t, w)["access_token"].(string)
+	w = s.introspect(url.Values{"token": {victim}}, "Authorization", "Bearer "+noPerm)
+	require.Equal(t, http.StatusUnauthorized, w.Code, w.Body.String())
+
+	w = s.introspect(url.Values{"token": {victim}}, "Authorization", "Bearer "+s.clientToken("introspect"))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Equal(t, true, tokentest.DecodeJSON(t, w)["active"])
 }
 
 // A store that fails is not an inactive token: 503, retry later.
