@@ -120,10 +120,16 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	c := &Client{cfg: cfg, hc: cfg.HTTPClient}
-	if c.hc == nil {
-		c.hc = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// A redirect would re-send the token and the credentials elsewhere:
+	// never follow one, with a given client too (a copy, so the caller's
+	// client is left as it was).
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		cp := *cfg.HTTPClient
+		hc = &cp
 	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := &Client{cfg: cfg, hc: hc}
 	if cfg.CacheSize > 0 {
 		c.cache = newCache(cfg.CacheSize)
 	}

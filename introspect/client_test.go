@@ -259,9 +259,6 @@ func TestClientMisbehavingServers(t *testing.T) {
 				time.Sleep(20 * time.Millisecond)
 			}
 		}, func(c *introspect.ClientConfig) { c.Timeout = 200 * time.Millisecond }, introspect.ErrRemote},
-		{"redirect", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "https://elsewhere.test/introspect", http.StatusTemporaryRedirect)
-		}, nil, introspect.ErrRemote},
 		{"legacy 500", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) },
 			func(c *introspect.ClientConfig) { c.Legacy = true }, introspect.ErrRemote},
 		{"legacy 401", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(401) },
@@ -286,6 +283,29 @@ func TestClientMisbehavingServers(t *testing.T) {
 			assert.Less(t, time.Since(start), 3*time.Second)
 		})
 	}
+}
+
+// SEC-06 on the client side: a redirect is never followed, so neither the
+// token nor the credentials reach another server, whether the Client built
+// its HTTP client or was given one.
+func TestClientNoRedirects(t *testing.T) {
+	var hits atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		jsonReply(`{"active":true,"me":"https://victim.test/"}`)(w, r)
+	}))
+	defer elsewhere.Close()
+	as := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/introspect", http.StatusTemporaryRedirect)
+	}))
+	defer as.Close()
+	for _, hc := range []*http.Client{nil, {}} {
+		c, err := introspect.NewClient(introspect.ClientConfig{Endpoint: as.URL, ClientID: "rs", ClientSecret: "x", HTTPClient: hc})
+		require.NoError(t, err)
+		_, err = c.Verify(context.Background(), "tok")
+		require.ErrorIs(t, err, introspect.ErrRemote)
+	}
+	assert.Equal(t, int32(0), hits.Load())
 }
 
 func jsonReply(body string) http.HandlerFunc {

@@ -44,6 +44,9 @@ type wire struct {
 	Jti       string          `json:"jti"`
 	Act       *token.Actor    `json:"act"`
 	Error     string          `json:"error"`
+	// TokenUse is the marker some servers (ory/hydra) send instead of
+	// token_type; anything but an access token is not a bearer token.
+	TokenUse string `json:"token_use"`
 }
 
 // parseResponse reads a response body by its Content-Type (conformance
@@ -74,6 +77,9 @@ func parseResponse(contentType string, body []byte, legacy bool) (*token.Info, e
 }
 
 func decodeJSON(body []byte, w *wire) error {
+	if err := checkMembers(body); err != nil {
+		return err
+	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	if err := d.Decode(w); err != nil {
 		return remoteErr("malformed JSON response")
@@ -82,6 +88,44 @@ func decodeJSON(body []byte, w *wire) error {
 		return remoteErr("trailing data after the JSON response")
 	}
 	return nil
+}
+
+// checkMembers refuses what encoding/json would read leniently: a
+// repeated member (last one wins there) and a member named in another case
+// ("ACTIVE" would fill Active). No ambiguous answer is ever read as active.
+func checkMembers(body []byte) error {
+	d := json.NewDecoder(bytes.NewReader(body))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return remoteErr("the JSON response is not an object")
+	}
+	seen := map[string]bool{}
+	for d.More() {
+		t, err := d.Token()
+		if err != nil {
+			return remoteErr("malformed JSON response")
+		}
+		name, _ := t.(string)
+		if seen[name] {
+			return remoteErr("repeated member %.40q", name)
+		}
+		seen[name] = true
+		if name != strings.ToLower(name) && knownMember(strings.ToLower(name)) {
+			return remoteErr("member %.40q in the wrong case", name)
+		}
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			return remoteErr("malformed JSON response")
+		}
+	}
+	return nil
+}
+
+func knownMember(name string) bool {
+	switch name {
+	case "active", "me", "client_id", "scope", "token_type", "exp", "iat", "nbf", "sub", "aud", "iss", "jti", "act", "error", "token_use":
+		return true
+	}
+	return false
 }
 
 func decodeForm(body []byte, w *wire) error {
@@ -149,7 +193,8 @@ func (w *wire) info(legacy bool) (*token.Info, error) {
 		return nil, remoteErr("response without \"active\"")
 	case w.Me == "" && w.ClientID == "" && w.Active == nil:
 		return nil, remoteErr("response names neither me nor client_id")
-	case w.TokenType != "" && !strings.EqualFold(w.TokenType, typeBearer):
+	case w.TokenType != "" && !strings.EqualFold(w.TokenType, typeBearer),
+		w.TokenUse != "" && w.TokenUse != "access_token":
 		// Only an access token may be accepted by a resource server; a
 		// refresh token an endpoint introspects is not one.
 		return nil, token.ErrUnknown
