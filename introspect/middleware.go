@@ -140,6 +140,9 @@ func (m *middleware) token(r *http.Request) (tok string, fromQuery bool, err err
 		if b != "" && tok != "" {
 			return "", false, errTwoPlaces
 		}
+		if b != "" && !isToken68(b) {
+			return "", false, errFormInvalid // RFC 6750 §2.2: b64token syntax (BEA-08)
+		}
 		if b != "" {
 			tok = b
 		}
@@ -151,6 +154,9 @@ func (m *middleware) token(r *http.Request) (tok string, fromQuery bool, err err
 		}
 		if q != "" && tok != "" {
 			return "", false, errTwoPlaces
+		}
+		if q != "" && !isToken68(q) {
+			return "", false, errFormInvalid
 		}
 		if q != "" {
 			return q, true, nil

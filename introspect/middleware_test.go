@@ -260,3 +260,18 @@ func TestMiddlewareBodyReadError(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("broken") }
+
+// BEA-08: a body access_token outside the b64token syntax is malformed,
+// never handed to the verifier.
+func TestMiddlewareBodyTokenSyntax(t *testing.T) {
+	v := token.VerifierFunc(func(context.Context, string) (*token.Info, error) {
+		t.Fatal("the verifier must not be asked")
+		return nil, nil
+	})
+	h := introspect.Middleware(introspect.MiddlewareConfig{Verifier: v})(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		t.Fatal("the handler must not run")
+	}))
+	w := tokentest.Serve(h, http.MethodPost, "/micropub", "access_token=a%0D%0Ab%00c&h=entry")
+	require.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
+	assert.Contains(t, w.Header().Get("WWW-Authenticate"), `error="invalid_request"`)
+}
