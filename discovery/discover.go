@@ -106,6 +106,15 @@ func (c *Client) Discover(ctx context.Context, profileURL string) (*Result, erro
 	}
 	res.Endpoints.Micropub = links[RelMicropub]
 	res.Endpoints.Microsub = links[RelMicrosub]
+	for _, u := range []string{res.Endpoints.Micropub, res.Endpoints.Microsub} {
+		// They will receive bearer tokens: https, like the others.
+		if u == "" {
+			continue
+		}
+		if err := c.checkEndpoint(u); err != nil {
+			return nil, err
+		}
+	}
 
 	if mdURL := links[RelMetadata]; mdURL != "" {
 		mc := metadata.Client{

@@ -36,8 +36,7 @@ func VerifyIssuer(issuer, iss string, required bool) error {
 // entered URL, the profile URL or any URL of the redirect chain is
 // confirmed without a request. Any other me is discovered in turn and
 // confirmed only if it declares the same authorization server: the same
-// metadata URL or issuer, or for a legacy result the same authorization
-// endpoint. Profile information (name, email) never enters into it.
+// issuer (or both legacy) and the same authorization and token endpoints. Profile information (name, email) never enters into it.
 func (c *Client) ConfirmMe(ctx context.Context, res *Result, me string) (string, error) {
 	canon, err := canonical(me, c.urlRules)
 	if err != nil {
@@ -54,10 +53,12 @@ func (c *Client) ConfirmMe(ctx context.Context, res *Result, me string) (string,
 		return "", fmt.Errorf("%w: discovering %s: %w", ErrMe, canon, err)
 	}
 	a, b := res.Endpoints, other.Endpoints
-	switch {
-	case !a.Legacy && !b.Legacy && (a.Issuer == b.Issuer || res.MetadataURL == other.MetadataURL):
-	case a.Legacy && b.Legacy && a.Authorization == b.Authorization:
-	default:
+	// The same server means the same issuer and the same endpoints that
+	// took part: the token endpoint asserted me, so it must be the one me
+	// declares too.
+	same := a.Authorization == b.Authorization && a.Token == b.Token &&
+		a.Legacy == b.Legacy && a.Issuer == b.Issuer
+	if !same {
 		return "", fmt.Errorf("%w: %s declares a different authorization server", ErrMe, canon)
 	}
 	return canon, nil

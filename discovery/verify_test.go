@@ -184,3 +184,36 @@ func TestConfirmMeStrict(t *testing.T) {
 		assert.Equal(t, "https://user.test/", got)
 	}
 }
+
+// DIS-12: the server me declares must be the one that took part, token
+// endpoint included: a page naming a shared authorization endpoint but its
+// own token endpoint cannot vouch for another user.
+func TestConfirmMeBindsTokenEndpoint(t *testing.T) {
+	shared := "http://127.0.0.1:9/auth"
+	attacker := newSite(t)
+	attacker.page("/", `<link rel="authorization_endpoint" href="`+shared+`"><link rel="token_endpoint" href="`+attacker.URL+`/token">`)
+	victim := newSite(t)
+	victim.page("/", `<link rel="authorization_endpoint" href="`+shared+`"><link rel="token_endpoint" href="http://127.0.0.1:9/token">`)
+	alias := newSite(t)
+	alias.page("/", `<link rel="authorization_endpoint" href="`+shared+`"><link rel="token_endpoint" href="`+attacker.URL+`/token">`)
+
+	c := devClient(t, discovery.Config{})
+	res, err := c.Discover(ctx, attacker.URL+"/")
+	require.NoError(t, err)
+	require.True(t, res.Endpoints.Legacy)
+	_, err = c.ConfirmMe(ctx, res, victim.URL+"/")
+	require.ErrorIs(t, err, discovery.ErrMe)
+	got, err := c.ConfirmMe(ctx, res, alias.URL+"/")
+	require.NoError(t, err)
+	assert.Equal(t, alias.URL+"/", got)
+}
+
+// A micropub endpoint receives bearer tokens: plain http is refused
+// (except on loopback under the insecure switch).
+func TestMicropubMustBeHTTPS(t *testing.T) {
+	s := newTLSSite(t)
+	s.page("/", `<link rel="authorization_endpoint" href="`+s.URL+`/auth"><link rel="micropub" href="http://micropub.example/">`)
+	c := devClient(t, discovery.Config{HTTPClient: s.Client()})
+	_, err := c.Discover(ctx, s.URL+"/")
+	require.ErrorContains(t, err, "micropub.example")
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Client fetches and validates metadata documents. Its zero value is ready
@@ -18,7 +19,11 @@ import (
 // stranger must be fetched through an HTTP client that refuses private
 // networks, such as the one the discovery package builds.
 type Client struct {
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means a client with a 10-second
+	// timeout. Redirects are never followed, whatever the client's own
+	// policy: the issuer is checked against the URL asked for, so a
+	// document must be served there, not fetched from wherever an open
+	// redirect points.
 	HTTPClient *http.Client
 
 	// MaxBytes caps the document size; zero means MaxBytes. Larger
@@ -41,7 +46,7 @@ func (c *Client) Fetch(ctx context.Context, metadataURL string) (*Metadata, erro
 	if err != nil {
 		return nil, err
 	}
-	if !strings.HasPrefix(metadataURL, m.Issuer) || !sameOrigin(m.Issuer, metadataURL) {
+	if !issuerPrefix(m.Issuer, metadataURL) || !sameOrigin(m.Issuer, metadataURL) {
 		return nil, fmt.Errorf("%w: issuer %q is not a prefix of %q", ErrIssuerMismatch, m.Issuer, metadataURL)
 	}
 	return m, nil
@@ -72,10 +77,12 @@ func (c *Client) get(ctx context.Context, rawURL string) (*Metadata, error) {
 		return nil, fmt.Errorf("metadata: fetch %q: %w", rawURL, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	hc := c.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
+	hc := &http.Client{Timeout: defaultTimeout}
+	if c.HTTPClient != nil {
+		cp := *c.HTTPClient
+		hc = &cp
 	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("metadata: fetch %q: %w", rawURL, err)
@@ -106,6 +113,21 @@ func (c *Client) get(ctx context.Context, rawURL string) (*Metadata, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// defaultTimeout bounds a fetch when Client.HTTPClient is nil.
+const defaultTimeout = 10 * time.Second
+
+// issuerPrefix reports whether issuer is a prefix of metadataURL that ends
+// at a path boundary (IndieAuth §3.1): https://host/~bob is not a prefix
+// of https://host/~bob2/meta, for on a shared host that would let one
+// tenant claim another's issuer.
+func issuerPrefix(issuer, metadataURL string) bool {
+	if !strings.HasPrefix(metadataURL, issuer) {
+		return false
+	}
+	rest := metadataURL[len(issuer):]
+	return rest == "" || strings.HasSuffix(issuer, "/") || rest[0] == '/' || rest[0] == '?'
 }
 
 // sameOrigin reports whether a and b have the same scheme and host.

@@ -46,6 +46,7 @@ func TestClientFetchPrefix(t *testing.T) {
 		{"path issuer with slash", "/t1/", "/t1/metadata", nil},
 		{"issuer not a prefix", "/t2", "/t1/metadata", metadata.ErrIssuerMismatch},
 		{"issuer longer than URL", "/t1/metadata/x", "/t1/metadata", metadata.ErrIssuerMismatch},
+		{"issuer a prefix but not a path segment", "/~bob", "/~bob2/meta", metadata.ErrIssuerMismatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,4 +135,21 @@ func TestClientFetchStatus(t *testing.T) {
 	_, err := (&metadata.Client{HTTPClient: ts.Client()}).Fetch(context.Background(), ts.URL+"/m")
 	require.ErrorIs(t, err, metadata.ErrResponse)
 	assert.Contains(t, err.Error(), "404")
+}
+
+// A redirect is not followed: the issuer is checked against the URL asked
+// for, so an open redirect on the issuer's host cannot serve a document
+// from elsewhere.
+func TestClientNoRedirects(t *testing.T) {
+	var elsewhereHits int
+	evil, _ := serveDoc(t, "application/json", doc("/"))
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhereHits++
+		http.Redirect(w, r, evil.URL+"/doc", http.StatusFound)
+	}))
+	defer ts.Close()
+	c := &metadata.Client{HTTPClient: ts.Client()}
+	_, err := c.Fetch(context.Background(), ts.URL+"/go")
+	require.ErrorIs(t, err, metadata.ErrResponse)
+	assert.Equal(t, 1, elsewhereHits)
 }
