@@ -19,6 +19,17 @@ func acting(clientID string, subject, actor *token.Info) *token.Actor {
 	return a
 }
 
+// checkActorToken refuses an actor token that is itself delegated: its
+// holder is its outermost actor, not its subject, so taking its subject as
+// the acting party would let the holder speak as someone else and slip
+// past may_act.
+func checkActorToken(actor *token.Info) error {
+	if actor != nil && actor.Actor != nil {
+		return token.ErrInvalidRequest("the actor_token is itself a delegated token")
+	}
+	return nil
+}
+
 // checkMayAct honours the subject token's may_act claim (RFC 8693 §4.4,
 // TX-11): when present, the acting party must match it on every
 // identifier it names.

@@ -3,6 +3,7 @@ package exchange_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -207,4 +208,66 @@ func TestExchangePolicyCannotTamper(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "api1", info.ClientID)
 	assert.Equal(t, &token.Actor{Subject: "api1", ClientID: "api1"}, info.Actor)
+}
+
+// A delegated token is no actor token: its holder is its outermost actor,
+// not its subject, so taking its subject as the acting party would let the
+// holder speak as someone else and slip past may_act (TX-10, TX-11).
+func TestExchangeDelegatedActorToken(t *testing.T) {
+	f := newFixture(t)
+	// agent-a's token as exchanged by api1: sub agent-a, act api1, held by api1.
+	delegated := f.userToken(func(i *token.Info) {
+		i.Subject, i.Me, i.ClientID = "agent-a", "", "api1"
+		i.Actor = &token.Actor{Subject: "api1", ClientID: "api1"}
+	})
+	subject := f.userToken(func(i *token.Info) { i.MayAct = &token.Actor{Subject: "agent-a"} })
+	w := f.post(exchangeForm(subject, "actor_token", delegated, "actor_token_type", ttAT), api1)
+	tokentest.RequireError(t, w, http.StatusBadRequest, "invalid_request")
+}
+
+// DefaultPolicy: some user's token issued to the client is not an actor
+// token for another user, unless the subject's may_act allows that user.
+func TestDefaultPolicyActorMustBeTheClientsOwn(t *testing.T) {
+	f := newFixture(t)
+	other := f.userToken(func(i *token.Info) {
+		i.Me, i.Subject, i.ClientID = "https://other.test/", "https://other.test/", "api1"
+	})
+	subject := f.userToken()
+	w := f.post(exchangeForm(subject, "actor_token", other, "actor_token_type", ttAT), api1)
+	tokentest.RequireError(t, w, http.StatusBadRequest, "invalid_request")
+
+	allowed := f.userToken(func(i *token.Info) { i.MayAct = &token.Actor{Subject: "https://other.test/"} })
+	f.exchange(exchangeForm(allowed, "actor_token", other, "actor_token_type", ttAT), api1)
+}
+
+// MayAct puts may_act on the refresh token too, so neither refreshing nor
+// exchanging the refresh token sheds it.
+func TestMayActOnRefreshToken(t *testing.T) {
+	store := token.NewMemoryStore()
+	codes := &token.LocalCodes{Store: store}
+	h, err := token.NewHandler(token.Config{Issuer: iss, Store: store, Grants: []token.Grant{
+		exchange.MayAct{Next: &token.AuthorizationCode{Codes: codes},
+			Actor: func(context.Context, *token.Request, *token.Info) *token.Actor {
+				return &token.Actor{ClientID: "agent-a"}
+			}},
+		&token.RefreshToken{},
+	}})
+	require.NoError(t, err)
+	v := "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+	code, err := codes.Mint(context.Background(), token.CodeParams{Me: me, ClientID: app, RedirectURI: app + "cb", Scope: token.Scope{"create"}, Challenge: token.S256Challenge(v)})
+	require.NoError(t, err)
+	w := tokentest.Serve(h, http.MethodPost, "/token", url.Values{"grant_type": {"authorization_code"}, "code": {code},
+		"client_id": {app}, "redirect_uri": {app + "cb"}, "code_verifier": {v}}.Encode())
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	rt := tokentest.DecodeJSON(t, w)["refresh_token"].(string)
+	rec, err := store.Get(context.Background(), token.HashToken(rt))
+	require.NoError(t, err)
+	assert.Equal(t, &token.Actor{ClientID: "agent-a"}, rec.Info.MayAct)
+
+	w = tokentest.Serve(h, http.MethodPost, "/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {app}}.Encode())
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	at := tokentest.DecodeJSON(t, w)["access_token"].(string)
+	info, err := (&token.Opaque{Store: store}).Verify(context.Background(), at)
+	require.NoError(t, err)
+	assert.Equal(t, &token.Actor{ClientID: "agent-a"}, info.MayAct)
 }

@@ -131,6 +131,9 @@ func (g *Grant) exchange(ctx context.Context, req *token.Request) (*token.Result
 		if actor, err = g.actor(ctx, req, p.actor, p.actorType); err != nil {
 			return nil, err
 		}
+		if err := checkActorToken(actor); err != nil {
+			return nil, err
+		}
 	}
 	who := acting(req.Client.ID, subject, actor)
 	if err := checkMayAct(subject, who); err != nil {

@@ -42,6 +42,11 @@ func (m MayAct) Grant(ctx context.Context, req *token.Request) (*token.Result, e
 	}
 	if a := m.Actor(ctx, req, &res.Access); a != nil {
 		res.Access.MayAct = copyChain(a)
+		// The refresh token carries it too, or exchanging the refresh
+		// token (or refreshing) would shed the restriction.
+		if res.Refresh != nil && !res.RefreshStored {
+			res.Refresh.MayAct = copyChain(a)
+		}
 	}
 	return res, nil
 }

@@ -13,8 +13,9 @@ import (
 //   - lets a client exchange only a token issued to it or naming it in its
 //     audience: a resource server swaps the tokens it receives, nobody
 //     else's (invalid_request otherwise);
-//   - takes an actor token only when it was issued to the client or
-//     names the client as its subject (invalid_request otherwise);
+//   - takes an actor token only when it is the client's own (names the
+//     client as its subject) or, issued to the client, names a party the
+//     subject token's may_act allows (invalid_request otherwise);
 //   - never impersonates: the new token's act names the actor token's
 //     subject, or the client when no actor token was sent;
 //   - allows a resource or audience only when the subject token already
@@ -43,8 +44,11 @@ func (p DefaultPolicy) Decide(_ context.Context, r *Request) (*Decision, error) 
 	if r.Subject.ClientID != id && !r.Subject.HasAudience(id) {
 		return nil, token.ErrInvalidRequest("the client may not exchange this subject_token")
 	}
-	if r.Actor != nil && r.Actor.ClientID != id && r.Actor.Subject != id {
-		return nil, token.ErrInvalidRequest("the actor_token was not issued to this client")
+	// An actor token must be the client's own, or name a party the
+	// subject token's may_act allows: holding some user's token issued to
+	// the client does not make that user an actor for another.
+	if r.Actor != nil && r.Actor.Subject != id && (r.Subject.MayAct == nil || r.Actor.ClientID != id) {
+		return nil, token.ErrInvalidRequest("the actor_token is neither the client's own nor allowed by may_act")
 	}
 	allowed := p.Targets[id]
 	for _, t := range r.Targets() {
