@@ -38,6 +38,9 @@ func (a *ClientAuth) Authenticated() bool { return a.Method != AuthNone }
 // (IndieAuth §3.3). Secrets are compared in constant time. The token,
 // introspection, revocation and exchange endpoints share it.
 type Authenticator struct {
+	// Clients looks registered clients up; nil means none are registered.
+	// A lookup failure other than ErrUnknownClient answers 503, never a
+	// wrong authentication.
 	Clients Clients
 	// Realm names the protection space in the Basic challenge sent with
 	// invalid_client (RFC 6749 §5.2). Empty means "token".
@@ -98,7 +101,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, f *Fo
 	if id == "" {
 		return &ClientAuth{Method: AuthNone}, nil
 	}
-	c, err := a.Clients.Client(ctx, id)
+	c, err := a.lookup(ctx, id)
 	switch {
 	case err == nil:
 		if c.Confidential() {
@@ -106,11 +109,19 @@ func (a *Authenticator) Authenticate(ctx context.Context, r *http.Request, f *Fo
 		}
 		return &ClientAuth{ID: c.ID, Client: c, Method: AuthNone}, nil
 	case !errors.Is(err, ErrUnknownClient):
-		return nil, ErrServer()
+		return nil, ErrUnavailable() // the client store is down: try again
 	case !isURLID(id):
 		return nil, a.InvalidClient() // neither registered nor an IndieAuth client
 	}
 	return &ClientAuth{ID: id, Method: AuthNone}, nil
+}
+
+// lookup finds a registered client; a nil Clients registers none.
+func (a *Authenticator) lookup(ctx context.Context, id string) (*Client, error) {
+	if a.Clients == nil {
+		return nil, ErrUnknownClient
+	}
+	return a.Clients.Client(ctx, id)
 }
 
 // maxClientIDLen bounds a client_id before any lookup (EDGE-02).
@@ -174,10 +185,10 @@ func (a *Authenticator) basic(ctx context.Context, cred string, f *Form) (*Clien
 // check looks id up and matches secret against its hash. An unknown id
 // costs a hash too, so timing does not tell which ids exist.
 func (a *Authenticator) check(ctx context.Context, id, secret string) (*Client, error) {
-	c, err := a.Clients.Client(ctx, id)
+	c, err := a.lookup(ctx, id)
 	if err != nil {
 		if !errors.Is(err, ErrUnknownClient) {
-			return nil, ErrServer()
+			return nil, ErrUnavailable()
 		}
 		HashSecret("").Match(secret)
 		return nil, a.InvalidClient()

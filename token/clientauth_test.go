@@ -3,6 +3,7 @@ package token_test
 import (
 	"context"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -275,4 +276,28 @@ func TestURLClientIDConfidential(t *testing.T) {
 
 	// EDGE-02: an oversized client_id is refused before any lookup.
 	tokentest.RequireError(t, f.post(ccForm("client_id", strings.Repeat("x", 3000))), 400, "invalid_request")
+}
+
+type downClients struct{}
+
+func (downClients) Client(context.Context, string) (*token.Client, error) {
+	return nil, io.ErrUnexpectedEOF
+}
+
+// A client store that is down is 503 (try again), never a verdict on the
+// client; an Authenticator without Clients knows no registered client.
+func TestClientStoreDown(t *testing.T) {
+	h, err := token.NewHandler(token.Config{Issuer: iss, Store: token.NewMemoryStore(), Clients: downClients{},
+		Grants: []token.Grant{token.ClientCredentials{}}})
+	require.NoError(t, err)
+	w := tokentest.Serve(h, http.MethodPost, "/token", "grant_type=client_credentials", "Authorization", tokentest.Basic("svc", "s3cr3t"))
+	tokentest.RequireError(t, w, http.StatusServiceUnavailable, "temporarily_unavailable")
+	assert.NotEmpty(t, w.Header().Get("Retry-After"))
+
+	a := &token.Authenticator{}
+	r := newPost("/token", "client_id=svc&client_secret=x")
+	f, err := token.ParseForm(httptest.NewRecorder(), r)
+	require.NoError(t, err)
+	_, err = a.Authenticate(context.Background(), r, f)
+	require.ErrorIs(t, err, &token.Error{Code: "invalid_client"})
 }

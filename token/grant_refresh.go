@@ -117,7 +117,7 @@ func (g *RefreshToken) checkClient(ctx context.Context, req *Request, rec *Recor
 		return nil
 	}
 	if req.Client.ID == "" {
-		if c, err := req.Auth.Clients.Client(ctx, rec.Info.ClientID); err == nil && c.Confidential() {
+		if c, err := req.Auth.lookup(ctx, rec.Info.ClientID); err == nil && c.Confidential() {
 			return req.Auth.InvalidClient()
 		}
 		return ErrInvalidRequest("client_id is required")
