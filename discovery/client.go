@@ -20,11 +20,13 @@ const (
 // Config configures a Client. The zero value is a safe client for URLs
 // typed by strangers.
 type Config struct {
-	// HTTPClient, if set, sends the requests instead of the client Client
-	// builds. Client then installs no address guard: the given client's
-	// transport alone decides which addresses may be reached. Client still
-	// applies its own redirect checks, limits and timeout.
-	HTTPClient *http.Client
+	// InsecureHTTPClient, if set, sends the requests instead of the client
+	// Client builds, and Client then installs no address guard: the given
+	// client's transport alone decides which addresses may be reached. The
+	// name says so because setting it for an innocent reason (tracing, a
+	// proxy) turns the SSRF protection off. Client still applies its own
+	// redirect checks, limits and timeout.
+	InsecureHTTPClient *http.Client
 
 	// MaxRedirects caps the redirects followed per fetch (IndieAuth §4.1);
 	// zero means DefaultMaxRedirects, negative is an error.
@@ -34,7 +36,7 @@ type Config struct {
 	// metadata.MaxBytes). Zero means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// MaxHeaderBytes caps the response header size; zero means
-	// DefaultMaxHeaderBytes. Ignored with HTTPClient.
+	// DefaultMaxHeaderBytes. Ignored with InsecureHTTPClient.
 	MaxHeaderBytes int64
 	// Timeout bounds a whole Discover call, every redirect, body and the
 	// metadata fetch included, so a server dripping one byte a second is
@@ -50,7 +52,7 @@ type Config struct {
 
 	// LookupIP resolves a host name to addresses; nil means
 	// net.DefaultResolver. The guard checks what it returns. Ignored with
-	// HTTPClient.
+	// InsecureHTTPClient.
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
 
 	// UserAgent is sent with every request; empty means "tokenkit-discovery".
@@ -88,8 +90,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = "tokenkit-discovery"
 	}
-	if cfg.HTTPClient != nil {
-		hc := *cfg.HTTPClient
+	if cfg.InsecureHTTPClient != nil {
+		hc := *cfg.InsecureHTTPClient
 		c.http = &hc
 		return c, nil
 	}
@@ -118,6 +120,19 @@ func orDefault[T int | int64 | time.Duration](v, def T) T {
 type redirect struct {
 	status int
 	url    string
+}
+
+// HTTPClient returns an HTTP client with the same address guard, limits
+// and redirect checks as discovery, for the calls that follow it: the
+// endpoints a stranger's page named are no safer to reach than the page.
+// Give it to golang.org/x/oauth2 for the token request:
+//
+//	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.HTTPClient())
+//	tok, err := conf.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+func (c *Client) HTTPClient() *http.Client {
+	hc := c.httpClient(nil)
+	hc.Timeout = c.timeout
+	return hc
 }
 
 // httpClient returns a client for one fetch whose redirects are checked

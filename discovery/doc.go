@@ -60,7 +60,7 @@
 //
 // Config.InsecureAllowPrivateNetworks turns the address guard off and
 // accepts IP addresses and ports in profile URLs and http URLs on loopback
-// hosts, for tests and local development only. A Config.HTTPClient
+// hosts, for tests and local development only. A Config.InsecureHTTPClient
 // replaces the guarded transport entirely.
 //
 // Endpoints found by discovery may be on any host (IndieAuth allows it);

@@ -152,7 +152,7 @@ func TestDiscoverDowngrade(t *testing.T) {
 	plain.page("/", `<link rel="authorization_endpoint" href="/auth">`)
 	tls := newTLSSite(t)
 	tls.redirect("/", http.StatusMovedPermanently, plain.URL+"/")
-	c := devClient(t, discovery.Config{HTTPClient: tls.Client()})
+	c := devClient(t, discovery.Config{InsecureHTTPClient: tls.Client()})
 	_, err := c.Discover(ctx, tls.URL)
 	require.ErrorIs(t, err, discovery.ErrRedirect)
 	assert.Contains(t, err.Error(), "downgrade")

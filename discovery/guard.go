@@ -70,7 +70,9 @@ func (g *guard) DialContext(ctx context.Context, network, address string) (net.C
 	}
 	var firstErr error
 	for _, ip := range addrs {
-		ap := netip.AddrPortFrom(ip.WithZone(""), p.Port())
+		// ::ffff:a.b.c.d is a.b.c.d (resolvers answer hosts-file entries
+		// that way): judge and dial the IPv4 address itself.
+		ap := netip.AddrPortFrom(ip.Unmap().WithZone(""), p.Port())
 		if err := g.check(ap); err != nil {
 			if firstErr == nil {
 				firstErr = err

@@ -3,6 +3,7 @@ package discovery_test
 import (
 	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"sync/atomic"
@@ -213,7 +214,21 @@ func TestConfirmMeBindsTokenEndpoint(t *testing.T) {
 func TestMicropubMustBeHTTPS(t *testing.T) {
 	s := newTLSSite(t)
 	s.page("/", `<link rel="authorization_endpoint" href="`+s.URL+`/auth"><link rel="micropub" href="http://micropub.example/">`)
-	c := devClient(t, discovery.Config{HTTPClient: s.Client()})
+	c := devClient(t, discovery.Config{InsecureHTTPClient: s.Client()})
 	_, err := c.Discover(ctx, s.URL+"/")
 	require.ErrorContains(t, err, "micropub.example")
+}
+
+// The client handed out for the calls after discovery (the token request)
+// carries the same guard: a discovered endpoint on a private address is
+// refused there too (EDGE-36, SEC-13).
+func TestHTTPClientGuarded(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	c, err := discovery.NewClient(discovery.Config{})
+	require.NoError(t, err)
+	_, err = c.HTTPClient().Post(srv.URL+"/token", "application/x-www-form-urlencoded", nil)
+	require.ErrorIs(t, err, discovery.ErrBlocked)
+	assert.Equal(t, int32(0), hits.Load())
 }
