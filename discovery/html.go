@@ -17,12 +17,13 @@ const maxTokenBytes = 256 << 10
 // HTML5 tokenizer, in document order, calling found for each until it
 // returns false. Comments, the raw text of <script>, <style> and the like,
 // and the content of <template> are not markup, so links there are not
-// seen (EDGE-33). Relation types are lowercased (rel is a space-separated,
+// seen (EDGE-33); nor are links inside <svg> or <math>, which HTML5 reads
+// as foreign elements, not links. Relation types are lowercased (rel is a space-separated,
 // case-insensitive set, HTML §4.6.7).
 func htmlLinks(r io.Reader, found func(link) bool) {
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxTokenBytes)
-	template := 0
+	template, foreign := 0, 0
 	for {
 		tt := z.Next()
 		switch tt {
@@ -32,25 +33,34 @@ func htmlLinks(r io.Reader, found func(link) bool) {
 		default:
 			continue
 		}
-		// Only <link> and <template> matter: look at the raw tag name
-		// first, since TagName copies it.
-		if !rawNameIs(z.Raw(), "link") && !rawNameIs(z.Raw(), "template") {
+		// Only <link>, <template>, <svg> and <math> matter: look at the
+		// raw tag name first, since TagName copies it.
+		raw := z.Raw()
+		if !rawNameIs(raw, "link") && !rawNameIs(raw, "template") && !rawNameIs(raw, "svg") && !rawNameIs(raw, "math") {
 			continue
 		}
 		name, hasAttr := z.TagName()
-		switch atom.Lookup(name) {
+		switch a := atom.Lookup(name); a {
 		case atom.Template:
-			if tt == html.StartTagToken {
+			// HTML5 ignores the self-closing flag on <template/>: it opens.
+			if tt != html.EndTagToken {
 				template++
-			} else if tt == html.EndTagToken && template > 0 {
+			} else if template > 0 {
 				template--
+			}
+			continue
+		case atom.Svg, atom.Math:
+			if tt == html.StartTagToken {
+				foreign++
+			} else if tt == html.EndTagToken && foreign > 0 {
+				foreign--
 			}
 			continue
 		case atom.Link:
 		default:
 			continue
 		}
-		if tt == html.EndTagToken || template > 0 || !hasAttr {
+		if tt == html.EndTagToken || template > 0 || foreign > 0 || !hasAttr {
 			continue
 		}
 		var l link

@@ -53,6 +53,7 @@ func TestParseLinkHeadersBounded(t *testing.T) {
 func TestHTMLLinks(t *testing.T) {
 	doc := `<!-- <link rel=a href=/comment> --><script><link rel=a href=/script></script>` +
 		`<template><link rel=a href=/template></template><noscript></noscript>` +
+		`<svg><link rel=a href=/svg></svg><math><link rel=a href=/math></math>` +
 		`<link rel="A  b" href=" /real "><link rel=c href=/c/>`
 	var got []link
 	htmlLinks(strings.NewReader(doc), func(l link) bool { got = append(got, l); return true })
@@ -61,4 +62,9 @@ func TestHTMLLinks(t *testing.T) {
 	got = nil
 	htmlLinks(strings.NewReader(doc), func(l link) bool { got = append(got, l); return false })
 	assert.Len(t, got, 1, "stops when asked")
+
+	// <template/> opens a template all the same (HTML5 ignores the slash).
+	got = nil
+	htmlLinks(strings.NewReader(`<template/><link rel=a href=/inert>`), func(l link) bool { got = append(got, l); return true })
+	assert.Empty(t, got)
 }
