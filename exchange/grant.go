@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"time"
 
 	"github.com/tokenkit/tokenkit/token"
 )
@@ -167,7 +168,11 @@ func (g *Grant) exchange(ctx context.Context, req *token.Request) (*token.Result
 		Event:           "exchanged",
 	}
 	if d.Refresh {
-		res.Refresh = access.Clone() // the token endpoint sets its expiry
+		res.Refresh = access.Clone()
+		res.Refresh.ExpiresAt = time.Time{} // the token endpoint's RefreshTTL…
+		if !d.OutliveSubject {
+			res.Refresh.ExpiresAt = subject.ExpiresAt // …but never past the subject token
+		}
 	}
 	return res, nil
 }

@@ -144,6 +144,9 @@ func TestExchangeRefreshToken(t *testing.T) {
 	assert.Equal(t, token.KindRefresh, rec.Kind)
 	assert.Equal(t, "api1", rec.Info.ClientID)
 	assert.Equal(t, &token.Actor{Subject: "api1", ClientID: "api1"}, rec.Info.Actor)
+	// The refresh token ends with the subject token (an hour), not after
+	// the endpoint's 30-day RefreshTTL: refreshing cannot outlive it.
+	assert.Equal(t, f.clock.Now().Add(time.Hour), rec.Info.ExpiresAt)
 }
 
 // Policy failures: a *token.Error passes through, anything else is a

@@ -47,7 +47,8 @@ type Result struct {
 	Access Info
 	// Refresh, when non-nil, asks for a refresh token recording this Info:
 	// the whole scope the grant carries, which later refreshes may narrow
-	// again (RFC 6749 §6).
+	// again (RFC 6749 §6). Its ExpiresAt may end it sooner than the
+	// configured RefreshTTL, never later; zero means RefreshTTL.
 	Refresh *Info
 	// RefreshToken fixes the refresh token's value in advance (the
 	// refresh grace window's successor); empty means a random one.

@@ -260,7 +260,10 @@ func (h *Handler) mint(ctx context.Context, req *Request, res *Result) (*respons
 		}
 		if !res.RefreshStored {
 			ri := res.Refresh
-			ri.Issuer, ri.IssuedAt, ri.ExpiresAt = h.cfg.Issuer, now, now.Add(h.cfg.RefreshTTL)
+			ri.Issuer, ri.IssuedAt = h.cfg.Issuer, now
+			if exp := now.Add(h.cfg.RefreshTTL); ri.ExpiresAt.IsZero() || ri.ExpiresAt.After(exp) {
+				ri.ExpiresAt = exp // a grant may end it sooner, never later
+			}
 			if ri.Subject == "" {
 				ri.Subject = info.Subject
 			}
