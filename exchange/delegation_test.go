@@ -271,3 +271,12 @@ func TestMayActOnRefreshToken(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &token.Actor{ClientID: "agent-a"}, info.MayAct)
 }
+
+// may_act naming the issuer too matches an actor of that issuer.
+func TestMayActWithIssuer(t *testing.T) {
+	f := newFixture(t)
+	subject := f.userToken(func(i *token.Info) { i.MayAct = &token.Actor{ClientID: "api1", Issuer: iss} })
+	f.exchange(exchangeForm(subject), api1)
+	other := f.userToken(func(i *token.Info) { i.MayAct = &token.Actor{ClientID: "api1", Issuer: "https://elsewhere.test/"} })
+	tokentest.RequireError(t, f.post(exchangeForm(other), api1), http.StatusBadRequest, "invalid_request")
+}
