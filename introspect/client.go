@@ -20,6 +20,7 @@ const (
 	DefaultCacheSize        = 10000
 	DefaultCacheTTL         = time.Minute
 	DefaultNegativeTTL      = 5 * time.Second
+	DefaultMaxInFlight      = 64
 )
 
 // ClientConfig configures a Client.
@@ -61,6 +62,11 @@ type ClientConfig struct {
 	// bad tokens costs one request each per period. Zero means
 	// DefaultNegativeTTL; negative turns negative caching off.
 	NegativeTTL time.Duration
+	// MaxInFlight bounds the lookups waiting on the endpoint at once;
+	// beyond it Verify fails at once with ErrRemote instead of piling up
+	// requests (a flood of invented tokens against a slow endpoint). Zero
+	// means DefaultMaxInFlight.
+	MaxInFlight int
 	// InsecureAllowHTTP permits a plain-http Endpoint on a host other than
 	// loopback, which exposes tokens and credentials on the network.
 	InsecureAllowHTTP bool
@@ -83,6 +89,7 @@ type Client struct {
 	hc    *http.Client
 	cache *cache
 	group singleflight.Group
+	slots chan struct{} // MaxInFlight tokens
 }
 
 var _ token.Verifier = (*Client)(nil)
@@ -129,7 +136,10 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		hc = &cp
 	}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c := &Client{cfg: cfg, hc: hc}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	c := &Client{cfg: cfg, hc: hc, slots: make(chan struct{}, cfg.MaxInFlight)}
 	if cfg.CacheSize > 0 {
 		c.cache = newCache(cfg.CacheSize)
 	}
@@ -169,6 +179,12 @@ func (c *Client) lookup(ctx context.Context, key token.Hash, tok string) (*token
 	ch := c.group.DoChan(string(key[:]), func() (any, error) {
 		// The lookup outlives a caller that gives up: others may wait on
 		// it. Timeout bounds it.
+		select {
+		case c.slots <- struct{}{}:
+			defer func() { <-c.slots }()
+		default:
+			return nil, remoteErr("too many lookups in flight")
+		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.Timeout)
 		defer cancel()
 		info, err := c.fetch(ctx, tok)

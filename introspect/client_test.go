@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -388,4 +389,50 @@ func TestNewClientChecksConfig(t *testing.T) {
 		_, err := introspect.NewClient(cfg)
 		assert.NoError(t, err, cfg.Endpoint)
 	}
+}
+
+// A flood of distinct tokens against a slow endpoint holds at most
+// MaxInFlight requests; the rest fail at once as not verified.
+func TestClientMaxInFlight(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		jsonReply(`{"active":false}`)(w, r)
+	}))
+	defer srv.Close()
+	c, err := introspect.NewClient(introspect.ClientConfig{Endpoint: srv.URL, ClientID: "rs", ClientSecret: "x", MaxInFlight: 2})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	var done atomic.Int32
+	errs := make([]error, 6)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.Verify(context.Background(), "tok"+strconv.Itoa(i))
+			done.Add(1)
+		}()
+	}
+	// Two wait on the endpoint; the four others are turned away at once.
+	require.Eventually(t, func() bool { return inFlight.Load() == 2 && done.Load() == 4 }, 5*time.Second, 5*time.Millisecond)
+	close(release)
+	wg.Wait()
+	refused := 0
+	for _, err := range errs {
+		if errors.Is(err, introspect.ErrRemote) {
+			refused++
+		} else {
+			require.ErrorIs(t, err, token.ErrUnknown)
+		}
+	}
+	assert.Equal(t, int32(2), peak.Load())
+	assert.Equal(t, 4, refused)
 }
