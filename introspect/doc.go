@@ -76,9 +76,10 @@
 // Client caches answers under the token's SHA-256, so no usable token is
 // kept in memory, and never past the token's exp; a revocation is noticed
 // within CacheTTL. It follows no redirects, sends credentials only to an
-// https endpoint (or loopback http), bounds each lookup by Timeout and the lookups in flight by MaxInFlight and
-// MaxResponseBytes, and never takes a malformed answer ("active": "true",
-// a numeric string, a refresh token's type) as active. The *token.Info
+// https endpoint (or loopback http), bounds each lookup by Timeout and
+// MaxResponseBytes and the lookups in flight by MaxInFlight, and never
+// takes a malformed answer ("active": "true", a numeric string, a repeated
+// or miscased member, a refresh token's type) as active. The *token.Info
 // it returns may be shared between requests: treat it as read-only.
 //
 // # Errors
