@@ -50,8 +50,7 @@ func NewLegacy(cfg LegacyConfig) (*Legacy, error) {
 // from the query string, and a GET has no body.
 func (l *Legacy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		token.WriteError(w, &token.Error{Code: token.CodeInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+		token.WriteMethodNotAllowed(w, http.MethodGet)
 		return
 	}
 	tok, err := headerToken(r)

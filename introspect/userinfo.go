@@ -30,8 +30,7 @@ type userinfo struct{ profiles token.Profiles }
 
 func (u userinfo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		token.WriteError(w, &token.Error{Code: token.CodeInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+		token.WriteMethodNotAllowed(w, "GET, POST")
 		return
 	}
 	a, ok := r.Context().Value(ctxKey{}).(*authorization)

@@ -92,8 +92,7 @@ const MaxTokenBytes = 16 << 10
 // the token endpoint issues can be revoked.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		token.WriteError(w, &token.Error{Code: token.CodeInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+		token.WriteMethodNotAllowed(w, http.MethodPost)
 		return
 	}
 	f, err := token.ParseForm(w, r)

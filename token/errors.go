@@ -67,6 +67,14 @@ func ErrInvalidClient(realm, desc string) *Error {
 		Challenge: `Basic realm=` + Quote(realm)}
 }
 
+// WriteMethodNotAllowed answers a request with a method the endpoint does
+// not serve: 405 with the Allow header, and the JSON error body every
+// endpoint of the module writes.
+func WriteMethodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	WriteError(w, &Error{Code: CodeInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+}
+
 // ErrServer returns a 500 server_error with a fixed description, so that
 // internals never reach the wire. Use it only for failures of the server's
 // own dependencies (a store that is down), never for bad input.

@@ -151,8 +151,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.cfg.Verify.ServeHTTP(w, r)
 		return
 	default:
-		w.Header().Set("Allow", h.allow)
-		WriteError(w, &Error{Code: CodeInvalidRequest, Description: "method not allowed", Status: http.StatusMethodNotAllowed})
+		WriteMethodNotAllowed(w, h.allow)
 		return
 	}
 	f, err := ParseForm(w, r)
